@@ -1,0 +1,51 @@
+"""invlib: the small library behind the notebook series on inverse problems.
+
+The computing core (numpy and sympy only) is imported here:
+
+- :mod:`invlib.models`     forward models f_θ(y): :class:`Line`, :class:`SympyModel`
+- :mod:`invlib.inversion`  prediction as inversion: :func:`invert`, :func:`unroll`,
+  :func:`implicit_gradient`
+- :mod:`invlib.training`   training through the unrolled steps: :func:`train`
+- :mod:`invlib.symbolic`   sympy derivations (update rule, tangent recursion, closed form)
+- :mod:`invlib.data`       the original problem and toy data
+
+Plots, widgets and learner self-checks stand on top and are imported on their own:
+``from invlib import plots, widgets, selfcheck``.
+"""
+
+from . import data, symbolic
+from ._validate import DivergenceError
+from .inversion import (
+    InversionResult,
+    implicit_gradient,
+    inner_gradient,
+    inner_loss,
+    invert,
+    stability_limit,
+    unroll,
+    unroll_path,
+)
+from .models import Line, SympyModel
+from .training import TrainResult, train, training_gradient, training_loss
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DivergenceError",
+    "InversionResult",
+    "Line",
+    "SympyModel",
+    "TrainResult",
+    "data",
+    "implicit_gradient",
+    "inner_gradient",
+    "inner_loss",
+    "invert",
+    "stability_limit",
+    "symbolic",
+    "train",
+    "training_gradient",
+    "training_loss",
+    "unroll",
+    "unroll_path",
+]

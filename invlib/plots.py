@@ -1,0 +1,71 @@
+"""Plotting helpers (upper floor: matplotlib). Each draws on an Axes it is given.
+
+Every function returns the artists it made, so a dashboard can update them in place
+with ``set_data`` instead of drawing the figure again from scratch.
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import inversion
+
+#: One colour per role, the same in every notebook.
+COLORS = {"landscape": "#1f77b4", "path": "#d62728", "truth": "#2ca02c", "model": "#ff7f0e",
+          "data": "#444444"}
+
+
+def new_figure(ncols=1, nrows=1, width=4.2, height=3.2, **kwargs):
+    """A figure not attached to pyplot, so it is shown only when asked (``display(fig)``)."""
+    figure = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
+    axes = figure.subplots(nrows, ncols, squeeze=False, **kwargs)
+    return figure, axes.ravel() if axes.size > 1 else axes[0, 0]
+
+
+def plot_landscape(ax, model, theta, x, y_grid, **line_kwargs):
+    r"""The inner loss :math:`L(y) = (x - f_\theta(y))^2` over ``y_grid``."""
+    y_grid = np.asarray(y_grid, dtype=float)
+    loss = inversion.inner_loss(model, np.asarray(theta, dtype=float), x, y_grid)
+    line_kwargs.setdefault("color", COLORS["landscape"])
+    (line,) = ax.plot(y_grid, loss, **line_kwargs)
+    ax.set_xlabel("latent $y$")
+    ax.set_ylabel(r"loss $L(y) = (x - f_\theta(y))^2$")
+    return line
+
+
+def plot_path(ax, result, **line_kwargs):
+    """The descent path of an :func:`invlib.invert` result, drawn on the landscape."""
+    line_kwargs.setdefault("color", COLORS["path"])
+    line_kwargs.setdefault("marker", "o")
+    line_kwargs.setdefault("markersize", 3)
+    (line,) = ax.plot(result.path, result.losses, **line_kwargs)
+    return line
+
+
+def plot_curve(ax, values, xlabel, ylabel, log=True, **line_kwargs):
+    """A loss (or error) per step or epoch, on a log scale by default."""
+    values = np.asarray(values, dtype=float)
+    (line,) = ax.plot(np.arange(values.size), values, **line_kwargs)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    return line
+
+
+def plot_fit(ax, model, theta, x, y, theta_true=None, y_grid=None):
+    r"""Data (y_i, x_i), the trained model :math:`x = f_\theta(y)` and, if given, the truth."""
+    y = np.asarray(y, dtype=float)
+    if y_grid is None:
+        margin = 0.25 * (y.max() - y.min() + 1.0)
+        y_grid = np.linspace(y.min() - margin, y.max() + margin, 100)
+    artists = {}
+    if theta_true is not None:
+        (artists["truth"],) = ax.plot(y_grid, model.f(y_grid, theta_true), color=COLORS["truth"],
+                                      label="truth")
+    (artists["model"],) = ax.plot(y_grid, model.f(y_grid, theta), color=COLORS["model"],
+                                  linestyle="--", label="trained model")
+    (artists["data"],) = ax.plot(y, x, "o", color=COLORS["data"], label="data")
+    ax.set_xlabel("latent $y$")
+    ax.set_ylabel("observation $x$")
+    ax.legend()
+    return artists

@@ -1,0 +1,52 @@
+"""Self-checks for the exercises (upper floor): say what is wrong, not just "wrong".
+
+Each notebook's checks live in a module of their own (``invlib.selfcheck.nb01`` …) and
+return a :class:`Feedback`, which prints as one line and is truthy when the answer is right.
+"""
+
+import numbers
+
+import numpy as np
+
+
+class Feedback:
+    """The verdict on an answer: ``ok`` and a sentence saying why."""
+
+    def __init__(self, ok, message):
+        self.ok = bool(ok)
+        self.message = message
+
+    def __bool__(self):
+        return self.ok
+
+    def __repr__(self):
+        return ("Correct: " if self.ok else "Not yet: ") + self.message
+
+
+def as_number(answer, name):
+    """The answer as a float, or a Feedback saying what kind of thing was expected."""
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):
+        return Feedback(False, f"{name} should be a single number, got {type(answer).__name__}.")
+    if not np.isfinite(float(answer)):
+        return Feedback(False, f"{name} should be a finite number, got {answer!r}.")
+    return float(answer)
+
+
+def check_number(answer, expected, name, rtol=1e-6, atol=1e-9, hints=()):
+    """Compare a numeric answer with the expected value and explain the difference.
+
+    ``hints`` is a list of (wrong value, explanation) pairs for mistakes learners make
+    often; an answer close to one of them gets that explanation.
+    """
+    value = as_number(answer, name)
+    if isinstance(value, Feedback):
+        return value
+    if np.isclose(value, expected, rtol=rtol, atol=atol):
+        return Feedback(True, f"{name} = {value:.6g}.")
+    for wrong, explanation in hints:
+        if np.isclose(value, wrong, rtol=rtol, atol=atol):
+            return Feedback(False, explanation)
+    if expected != 0 and np.isclose(value, -expected, rtol=rtol, atol=atol):
+        return Feedback(False, f"{name} has the wrong sign.")
+    direction = "too large" if value > expected else "too small"
+    return Feedback(False, f"{name} = {value:.6g} is {direction}.")

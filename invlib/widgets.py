@@ -1,0 +1,152 @@
+"""Dashboards: sliders that update a figure in place (upper floor: matplotlib, ipywidgets).
+
+A :class:`Dashboard` joins three plain things:
+
+- ``figure``: a matplotlib figure built once, at the default settings;
+- ``update(**values) -> str``: a plain function that recomputes and changes the figure's
+  artists in place (``set_data``), returning a message for the learner ('' when all is
+  well, a sentence such as "α > 1/a²: the steps diverge" otherwise);
+- ``controls``: the sliders, by the name of the argument they set.
+
+The tests call ``dashboard.update(...)`` directly at every corner of the sliders; the
+notebook shows ``dashboard`` itself, which renders the figure into an image widget.
+Nothing is printed, so the notebook's outputs stay the same from run to run.
+"""
+
+import io
+import itertools
+
+import numpy as np
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+
+def float_slider(description, min, max, step, value, readout_format=".3g"):
+    """A labelled slider for a real number (α, β, noise, …)."""
+    import ipywidgets
+
+    return ipywidgets.FloatSlider(
+        value=value, min=min, max=max, step=step, description=description,
+        readout_format=readout_format, continuous_update=True,
+        style={"description_width": "initial"},
+    )
+
+
+def int_slider(description, min, max, value, step=1):
+    """A labelled slider for a whole number (N, epochs, samples, …)."""
+    import ipywidgets
+
+    return ipywidgets.IntSlider(
+        value=value, min=min, max=max, step=step, description=description,
+        continuous_update=True, style={"description_width": "initial"},
+    )
+
+
+class Dashboard:
+    """Sliders, a figure redrawn in place, and a message line. See the module docstring."""
+
+    def __init__(self, figure, update, controls, animated=()):
+        self.figure = figure
+        self._update = update
+        self.controls = dict(controls)
+        self.animated = list(animated)
+        self.message = ""
+        self._widget = None
+        self._background = None
+        self.canvas = FigureCanvasAgg(figure)  # Agg, independently of pyplot's backend
+        self.update()
+
+    def values(self):
+        """The current slider values, by argument name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def update(self, **values):
+        """Set the given sliders (the others keep their values), recompute and redraw.
+
+        Returns the message for the learner ('' when nothing is wrong).
+        """
+        for name, value in values.items():
+            if name not in self.controls:
+                raise TypeError(f"unknown control {name!r}; this dashboard has {list(self.controls)}")
+            self.controls[name].value = value
+        if self._widget is None:  # once shown, the sliders' observer redraws by itself
+            self.message = self._update(**self.values()) or ""
+        return self.message
+
+    def corners(self):
+        """Every combination of each slider's minimum and maximum (for the tests)."""
+        ranges = [(c.min, c.max) for c in self.controls.values()]
+        for combo in itertools.product(*ranges):
+            yield dict(zip(self.controls, combo))
+
+    def render_png(self):
+        """The figure as PNG bytes, as the image widget shows it.
+
+        With ``animated`` artists, the rest of the figure (axes, ticks, labels, the
+        landscape) is drawn once and kept as a background; each frame pastes it and draws
+        only the artists that move, which is many times faster than a full draw. Their
+        axes limits stay fixed, so that the picture does not jump as a slider moves.
+        """
+        if self.animated:
+            if self._background is None or self._background[0] != self.canvas.get_width_height():
+                self._capture_background()
+            self.canvas.restore_region(self._background[1])
+            for artist in self.animated:
+                self.figure.draw_artist(artist)
+        else:
+            self.canvas.draw()
+        buffer = io.BytesIO()
+        PIL.Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(
+            buffer, format="png", compress_level=1
+        )
+        return buffer.getvalue()
+
+    def _capture_background(self):
+        for artist in self.animated:
+            artist.set_visible(False)
+        self.canvas.draw()
+        self._background = (self.canvas.get_width_height(),
+                            self.canvas.copy_from_bbox(self.figure.bbox))
+        for artist in self.animated:
+            artist.set_visible(True)
+
+    def widget(self):
+        """The ipywidgets view: sliders, the figure as an image, and the message line."""
+        if self._widget is None:
+            import ipywidgets
+
+            image = ipywidgets.Image(value=self.render_png(), format="png")
+            status = ipywidgets.HTML(self._status_html())
+
+            def on_change(_change):
+                self.message = self._update(**self.values()) or ""
+                image.value = self.render_png()
+                status.value = self._status_html()
+
+            for control in self.controls.values():
+                control.observe(on_change, names="value")
+            self._widget = ipywidgets.VBox([*self.controls.values(), image, status])
+        return self._widget
+
+    def _status_html(self):
+        if not self.message:
+            return ""
+        return f'<div style="color:#b00020;font-weight:bold">{self.message}</div>'
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget())
+
+
+def figure_is_finite(figure):
+    """True when every line and image in the figure holds only finite numbers."""
+    for ax in figure.axes:
+        for line in ax.get_lines():
+            data = np.concatenate([np.ravel(line.get_xdata()), np.ravel(line.get_ydata())])
+            if data.size and not np.all(np.isfinite(np.asarray(data, dtype=float))):
+                return False
+        for image in ax.get_images():
+            if not np.all(np.isfinite(np.asarray(image.get_array(), dtype=float))):
+                return False
+    return True

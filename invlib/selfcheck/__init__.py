@@ -50,3 +50,15 @@ def check_number(answer, expected, name, rtol=1e-6, atol=1e-9, hints=()):
         return Feedback(False, f"{name} has the wrong sign.")
     direction = "too large" if value > expected else "too small"
     return Feedback(False, f"{name} = {value:.6g} is {direction}.")
+
+
+def __getattr__(name):
+    """``selfcheck.nb02`` imports the checks of notebook 02 on first use."""
+    import importlib
+
+    if name.startswith("nb"):
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError:
+            pass
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

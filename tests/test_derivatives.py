@@ -1,0 +1,173 @@
+"""The unrolled derivative ∂g_N/∂θ, checked against three independent references:
+finite differences, sympy's derivative of the unrolled expression, and (for the line)
+the rsolve closed form."""
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import invlib
+from invlib import symbolic
+
+a_, b_, y_ = sympy.symbols("a b y")
+MODELS = {
+    "line": invlib.Line(),
+    "tanh": invlib.SympyModel(a_ * sympy.tanh(y_) + b_, latent="y", params=("a", "b")),
+    "cubic": invlib.SympyModel(a_ * y_**3 + b_, latent="y", params=("a", "b")),
+    "exp": invlib.SympyModel(sympy.exp(a_ * y_) + b_, latent="y", params=("a", "b")),
+}
+# (theta, x, y0, alpha) where the inner steps are well behaved for each model
+SETTINGS = {
+    "line": ((2.0, -4.0), np.array([-8.0, -3.0, 0.0, 1.5]), 0.7, 0.05),
+    "tanh": ((1.5, 0.2), np.array([-1.0, 0.0, 0.8, 1.2]), 0.1, 0.1),
+    "cubic": ((0.8, -0.5), np.array([-1.0, 0.3, 0.5, 1.5]), 0.9, 0.02),
+    "exp": ((0.7, -1.0), np.array([-0.5, 0.0, 0.4, 1.0]), 0.2, 0.1),
+}
+
+
+def finite_difference(model, theta, x, y0, alpha, n_steps, k, h=1e-3):
+    """Five-point central difference of g_N in θ_k: error O(h⁴) + O(ε/h) ≈ 1e-12."""
+    def g(shift):
+        t = np.array(theta, dtype=float)
+        t[k] += shift
+        return invlib.invert(model, t, x, y0, alpha, n_steps).y
+
+    return (-g(2 * h) + 8 * g(h) - 8 * g(-h) + g(-2 * h)) / (12 * h)
+
+
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("n_steps", [0, 1, 7, 20])
+def test_forward_mode_matches_finite_differences(name, n_steps):
+    model = MODELS[name]
+    theta, x, y0, alpha = SETTINGS[name]
+    g, dg = invlib.unroll(model, theta, x, y0, alpha, n_steps, method="forward")
+    np.testing.assert_allclose(g, invlib.invert(model, theta, x, y0, alpha, n_steps).y, rtol=0, atol=1e-12)
+    for k in range(model.n_params):
+        fd = finite_difference(model, theta, x, y0, alpha, n_steps, k)
+        np.testing.assert_allclose(dg[..., k], fd, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_forward_mode_matches_sympy_derivative_of_unrolled_steps(name):
+    """sympy writes g_N out for N = 4 and differentiates it: an independent derivative."""
+    model = MODELS[name]
+    theta, x, y0, alpha = SETTINGS[name]
+    n_steps = 4
+    g_expr = symbolic.unrolled_expression(model, n_steps, g0=sympy.Float(y0))
+    args = (symbolic.x, symbolic.alpha, *model.params)
+    values = sympy.lambdify(args, [g_expr, *[sympy.diff(g_expr, p) for p in model.params]])
+    expected = [np.broadcast_to(v, x.shape) for v in values(x, alpha, *theta)]
+    g, dg = invlib.unroll(model, theta, x, y0, alpha, n_steps, method="forward")
+    np.testing.assert_allclose(g, expected[0], rtol=1e-12, atol=1e-12)
+    for k in range(model.n_params):
+        np.testing.assert_allclose(dg[..., k], expected[1 + k], rtol=1e-10, atol=1e-10)
+
+
+def test_line_closed_form_matches_recursion_and_rsolve():
+    model = invlib.Line()
+    theta, x, y0, alpha = SETTINGS["line"]
+    form = symbolic.line_closed_form()
+    s = form.symbols
+    exact = sympy.lambdify((s["n"], s["alpha"], s["a"], s["b"], s["x"], s["g0"]),
+                           [form.g, form.dg_da, form.dg_db])
+    for n_steps in (0, 1, 2, 5, 20, 60):
+        g_fwd, dg_fwd = invlib.unroll(model, theta, x, y0, alpha, n_steps, method="forward")
+        g_cf, dg_cf = invlib.unroll(model, theta, x, y0, alpha, n_steps, method="closed")
+        g_rs, da_rs, db_rs = (np.broadcast_to(v, x.shape)
+                              for v in exact(n_steps, alpha, *theta, x, y0))
+        np.testing.assert_allclose(g_cf, g_fwd, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(dg_cf, dg_fwd, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(g_cf, g_rs, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(dg_cf[..., 0], da_rs, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(dg_cf[..., 1], db_rs, rtol=0, atol=1e-9)
+
+
+def test_closed_form_is_finite_where_one_step_lands_on_the_minimum():
+    """α = 1/(2a²) makes q = 0; sympy's raw n·qⁿ/q would give 0/0 there."""
+    model = invlib.Line()
+    for n_steps in (1, 2, 10):
+        g, dg = invlib.unroll(model, (2.0, -4.0), [0.0, 2.0], 5.0, 0.125, n_steps, method="closed")
+        g_f, dg_f = invlib.unroll(model, (2.0, -4.0), [0.0, 2.0], 5.0, 0.125, n_steps, method="forward")
+        np.testing.assert_allclose(g, g_f, atol=1e-12)
+        np.testing.assert_allclose(dg, dg_f, atol=1e-12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    a=st.floats(0.3, 3.0), b=st.floats(-5, 5), x=st.floats(-10, 10), y0=st.floats(-10, 10),
+    alpha_fraction=st.floats(0.01, 0.95), n_steps=st.integers(0, 60),
+)
+def test_line_recursion_equals_closed_form_in_the_stable_range(a, b, x, y0, alpha_fraction, n_steps):
+    alpha = alpha_fraction / a**2  # 0 < α < 1/a²: the stable range
+    model = invlib.Line()
+    g_f, dg_f = invlib.unroll(model, (a, b), x, y0, alpha, n_steps, method="forward")
+    g_c, dg_c = invlib.unroll(model, (a, b), x, y0, alpha, n_steps, method="closed")
+    scale = 1.0 + abs(x - b) / a + abs(y0)
+    assert abs(g_f - g_c) <= 1e-12 * scale * (1 + n_steps)
+    np.testing.assert_allclose(dg_f, dg_c, rtol=1e-9, atol=1e-10 * scale * (1 + n_steps))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    a=st.floats(0.5, 2.0), b=st.floats(-1, 1), x=st.floats(-1.5, 1.5),
+    y0=st.floats(-1, 1), alpha=st.floats(0.01, 0.1), n_steps=st.integers(1, 25),
+)
+def test_tanh_forward_mode_matches_finite_differences(a, b, x, y0, alpha, n_steps):
+    model = MODELS["tanh"]
+    _, dg = invlib.unroll(model, (a, b), x, y0, alpha, n_steps)
+    for k in range(2):
+        fd = finite_difference(model, (a, b), x, y0, alpha, n_steps, k)
+        assert abs(dg[k] - fd) <= 1e-9 * (1 + abs(fd))
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_momentum_tangents_match_finite_differences(nesterov):
+    for name in ("line", "tanh"):
+        model = MODELS[name]
+        theta, x, y0, alpha = SETTINGS[name]
+        g, dg = invlib.unroll(model, theta, x, y0, alpha, 15, momentum=0.6, nesterov=nesterov)
+        for k in range(model.n_params):
+            def g_of(shift):
+                t = np.array(theta, dtype=float)
+                t[k] += shift
+                return invlib.invert(model, t, x, y0, alpha, 15, momentum=0.6, nesterov=nesterov).y
+            h = 1e-3
+            fd = (-g_of(2 * h) + 8 * g_of(h) - 8 * g_of(-h) + g_of(-2 * h)) / (12 * h)
+            np.testing.assert_allclose(dg[..., k], fd, atol=1e-9)
+
+
+def test_unroll_path_ends_where_unroll_ends():
+    model = MODELS["tanh"]
+    theta, x, y0, alpha = SETTINGS["tanh"]
+    g_path, dg_path = invlib.unroll_path(model, theta, x, y0, alpha, 12)
+    g, dg = invlib.unroll(model, theta, x, y0, alpha, 12)
+    assert g_path.shape == (13, *x.shape) and dg_path.shape == (13, *x.shape, 2)
+    np.testing.assert_allclose(g_path[-1], g, atol=1e-14)
+    np.testing.assert_allclose(dg_path[-1], dg, atol=1e-14)
+    np.testing.assert_array_equal(dg_path[0], 0.0)
+
+
+def test_implicit_gradient_is_the_limit_of_the_unrolled_one():
+    for name in ("line", "tanh"):
+        model = MODELS[name]
+        theta, x, y0, alpha = SETTINGS[name]
+        g, dg = invlib.unroll(model, theta, x, y0, alpha, 2000, method="forward")
+        implicit = invlib.implicit_gradient(model, theta, x, g)
+        np.testing.assert_allclose(dg, implicit, atol=1e-8)
+    # the line: y* = (x − b)/a, so dy*/da = −y*/a and dy*/db = −1/a
+    y_star = (np.array([0.0, 2.0]) + 4.0) / 2.0
+    implicit = invlib.implicit_gradient(invlib.Line(), (2.0, -4.0), [0.0, 2.0], y_star)
+    np.testing.assert_allclose(implicit, np.stack([-y_star / 2.0, np.full(2, -0.5)], axis=-1))
+
+
+def test_line_hand_written_loss_derivatives_match_sympy():
+    line, sym_line = invlib.Line(), invlib.SympyModel(a_ * y_ + b_, latent="y", params=("a", "b"))
+    x, y, theta = np.array([-3.0, 0.0, 2.5]), np.array([1.0, -2.0, 0.5]), (1.7, 0.3)
+    L_y, L_yy, L_ytheta = line.loss_derivatives(x, y, theta)
+    R_y, R_yy, R_ytheta = sym_line.loss_derivatives(x, y, theta)
+    np.testing.assert_allclose(L_y, R_y)
+    np.testing.assert_allclose(np.broadcast_to(L_yy, x.shape), np.broadcast_to(R_yy, x.shape))
+    for mine, ref in zip(L_ytheta, R_ytheta):
+        np.testing.assert_allclose(np.broadcast_to(mine, x.shape), np.broadcast_to(ref, x.shape))

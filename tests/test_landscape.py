@@ -1,0 +1,214 @@
+"""Notebook 01: the landscape dashboard and the exercises' self-checks."""
+
+import numpy as np
+import pytest
+
+import invlib
+from invlib import widgets
+from invlib.dashboards import landscape
+from invlib.selfcheck import nb01
+
+
+@pytest.fixture(scope="module")
+def dashboard():
+    return landscape.landscape_dashboard()
+
+
+def expected_message(a, b, x, noise, epsilon):
+    """The message the dashboard should give, computed independently of it."""
+    if a == 0:
+        return landscape.A_ZERO_MESSAGE
+    low, high = landscape.Y_LIMITS
+    y_star, y_star_clean = (x + noise * epsilon - b) / a, (x - b) / a
+    if not low <= y_star <= high:
+        return landscape.outside_message(y_star, "y*")
+    if not low <= y_star_clean <= high:
+        return landscape.outside_message(y_star_clean, "the noise-free y*")
+    return ""
+
+
+def marker_positions(dashboard):
+    """The y of the noisy and the noise-free minimum markers on the loss panel."""
+    lines = {line.get_label(): line for line in dashboard.figure.axes[1].get_lines()}
+    return float(lines["$y^*$"].get_xdata()[0]), float(lines[r"noise-free $y^*$"].get_xdata()[0])
+
+
+def interior_points(dashboard, n=20, seed=0):
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        yield {name: float(rng.uniform(c.min, c.max)) for name, c in dashboard.controls.items()}
+
+
+def check_setting(dashboard, values):
+    message = dashboard.update(**values)
+    assert widgets.figure_is_finite(dashboard.figure), values
+    assert message == expected_message(**dashboard.values(), epsilon=landscape.noise_draw())
+    png = dashboard.render_png()
+    assert png.startswith(b"\x89PNG")
+    return message
+
+
+def test_sliders_keep_away_from_a_zero(dashboard):
+    assert 0 < dashboard.controls["a"].min <= 0.05
+    assert dashboard.controls["a"].max >= 3
+
+
+def test_every_corner(dashboard):
+    corners = list(dashboard.corners())
+    assert len(corners) == 2 ** 4
+    messages = [check_setting(dashboard, corner) for corner in corners]
+    # a = 0.05 with x − b = ±10 puts y* at ±200: off the plot, and said so.
+    assert any("outside the plotted range" in m for m in messages)
+
+
+@pytest.mark.parametrize("index", range(20))
+def test_interior_points(dashboard, index):
+    values = list(interior_points(dashboard))[index]
+    check_setting(dashboard, values)
+
+
+def test_default_setting_is_the_original_example():
+    board = landscape.landscape_dashboard()
+    assert board.values() == {"a": 2.0, "b": -4.0, "x": 0.0, "noise": 0.0}
+    assert board.message == ""
+    assert marker_positions(board) == pytest.approx((2.0, 2.0))
+
+
+def test_markers_sit_at_the_minima(dashboard):
+    epsilon = landscape.noise_draw()
+    dashboard.update(a=0.5, b=1.0, x=2.0, noise=0.4)
+    y_star, y_star_clean = marker_positions(dashboard)
+    assert y_star_clean == pytest.approx((2.0 - 1.0) / 0.5)
+    assert y_star == pytest.approx((2.0 + 0.4 * epsilon - 1.0) / 0.5)
+    # σ scales one fixed draw: doubling σ doubles the shift of the minimum.
+    dashboard.update(noise=0.8)
+    y_star_double, _ = marker_positions(dashboard)
+    assert y_star_double - y_star_clean == pytest.approx(2 * (y_star - y_star_clean))
+
+
+def test_off_screen_minimum_is_pinned_at_the_edge(dashboard):
+    message = dashboard.update(a=0.05, b=-5.0, x=5.0, noise=0.0)
+    assert message == landscape.outside_message(200.0, "y*")
+    y_star, y_star_clean = marker_positions(dashboard)
+    assert landscape.Y_LIMITS[0] < y_star < landscape.Y_LIMITS[1]
+    assert y_star == y_star_clean
+    assert widgets.figure_is_finite(dashboard.figure)
+
+
+def test_a_zero_gives_the_message_and_hides_the_minima():
+    board = landscape.landscape_dashboard(a_range=(0.0, 3.0))
+    message = board.update(a=0.0, b=1.0, x=2.0, noise=0.5)
+    assert message == "a = 0: every y gives the same x, the inverse does not exist"
+    hidden = [line for ax in board.figure.axes for line in ax.get_lines() if not line.get_visible()]
+    assert len(hidden) == 3  # the crossing and the two minima
+    assert widgets.figure_is_finite(board.figure)
+    board.render_png()
+    assert board.update(a=1.0) == ""
+    assert all(line.get_visible() for ax in board.figure.axes for line in ax.get_lines())
+
+
+def test_landscape_curve_is_invlib_inner_loss(dashboard):
+    dashboard.update(a=1.5, b=0.5, x=-1.0, noise=0.3)
+    line = dashboard.figure.axes[1].get_lines()[0]
+    x_obs = -1.0 + 0.3 * landscape.noise_draw()
+    expected = invlib.inner_loss(invlib.Line(), (1.5, 0.5), x_obs, line.get_xdata())
+    np.testing.assert_allclose(line.get_ydata(), expected)
+
+
+def test_noise_draw_is_fixed():
+    assert landscape.noise_draw() == landscape.noise_draw()
+    assert landscape.noise_draw() == pytest.approx(1.0531157544867582)
+
+
+# --- self-checks ---------------------------------------------------------------------
+
+def test_minimiser_right_answer():
+    feedback = nb01.check_minimiser(4.0)
+    assert feedback and repr(feedback) == "Correct: y* = 4."
+    assert nb01.check_minimiser(4)  # an int is a number too
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    (8.0, "You added b"),
+    (1.0, "You multiplied by a"),
+    (5.0, "after dividing by a"),
+    (-4.0, "Wrong sign"),
+    (2.5, "forward model"),
+    (0.0, "smallest value of L"),
+    (7.0, "too large"),
+    (3.0, "too small"),
+])
+def test_minimiser_wrong_answers(wrong, phrase):
+    feedback = nb01.check_minimiser(wrong)
+    assert not feedback
+    assert phrase in feedback.message
+    assert repr(feedback).startswith("Not yet: ")
+
+
+@pytest.mark.parametrize("bad", ["4", None, [4.0], float("nan"), True])
+def test_minimiser_not_a_number(bad):
+    feedback = nb01.check_minimiser(bad)
+    assert not feedback
+    assert "y*" in feedback.message
+
+
+def test_curvature_right_answer():
+    assert repr(nb01.check_curvature(18.0)) == "Correct: d²L/dy² = 18."
+    a = nb01.CURVATURE["a"]
+    model, theta = invlib.Line(), (a, nb01.CURVATURE["b"])
+    _, L_yy, _ = model.loss_derivatives(nb01.CURVATURE["x"], nb01.CURVATURE["y"], theta)
+    assert nb01.check_curvature(float(L_yy))
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    (9.0, "lost the factor 2"),
+    (6.0, "not 2a"),
+    (36.0, "doubled once too often"),
+    (144.0, "value of L"),
+    (72.0, "dL/dy"),
+    (0.0, "nonzero constant"),
+    (-18.0, "wrong sign"),
+])
+def test_curvature_wrong_answers(wrong, phrase):
+    feedback = nb01.check_curvature(wrong)
+    assert not feedback
+    assert phrase in feedback.message
+
+
+def test_curvature_hints_match_finite_differences():
+    """The 'value of L' and 'slope' hints really are L(5) and L'(5)."""
+    c = nb01.CURVATURE
+    model, theta, h = invlib.Line(), (c["a"], c["b"]), 1e-5
+    L = float(invlib.inner_loss(model, theta, c["x"], c["y"]))
+    slope = float(invlib.inner_gradient(model, theta, c["x"], c["y"]))
+    assert "value of L" in nb01.check_curvature(L).message
+    assert "dL/dy" in nb01.check_curvature(slope).message
+    plus, minus = (float(invlib.inner_loss(model, theta, c["x"], c["y"] + s)) for s in (h, -h))
+    assert (plus - 2 * L + minus) / h**2 == pytest.approx(18.0, rel=1e-4)
+
+
+def test_shift_right_answer():
+    assert repr(nb01.check_shift(1.0)) == "Correct: the shift of y* = 1."
+    assert nb01.check_shift(1)
+
+
+@pytest.mark.parametrize("wrong, phrase", [
+    (0.01, "You multiplied by a"),
+    (0.1, "for a = 1"),
+    (10.0, "divided by a²"),
+    (5.0, "curvature 2a²"),
+    (-1.0, "distance, which is positive"),
+    (2.0, "too large"),
+    ("1", "single number"),
+])
+def test_shift_wrong_answers(wrong, phrase):
+    feedback = nb01.check_shift(wrong)
+    assert not feedback
+    assert phrase in feedback.message
+
+
+def test_shift_answer_matches_the_moved_minimum():
+    a, error = nb01.SHIFT["a"], nb01.SHIFT["error"]
+    b, x = -0.4, 0.3
+    shift = (x + error - b) / a - (x - b) / a
+    assert nb01.check_shift(shift)

@@ -1,0 +1,74 @@
+"""The ways people run the series: Binder's configuration, the pins, one kernel name."""
+
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def pins(path):
+    found = {}
+    for line in path.read_text().splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)", line.strip())
+        if match:
+            found[match.group(1).lower()] = match.group(2)
+    return found
+
+
+def test_binder_pins_agree_with_requirements():
+    main, binder = pins(ROOT / "requirements.txt"), pins(ROOT / "binder" / "requirements.txt")
+    assert binder, "binder/requirements.txt pins nothing"
+    for name, version in binder.items():
+        assert main.get(name) == version, f"{name}: binder {version}, requirements {main.get(name)}"
+
+
+def test_binder_configuration_builds_offline():
+    """repo2docker --no-build prints the Dockerfile it would build, without Docker."""
+    exe = shutil.which("repo2docker") or str(pathlib.Path(sys.executable).with_name("repo2docker"))
+    result = subprocess.run([exe, "--no-build", "--debug", str(ROOT)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    dockerfile = result.stdout + result.stderr
+    assert 'pip install --no-cache-dir -r "binder/requirements.txt"' in dockerfile
+    assert "./binder/postBuild" in dockerfile
+    assert "py-3-2e11" in dockerfile or "py-3.11" in dockerfile, "runtime.txt should select Python 3.11"
+    # postBuild installs invlib, which needs the repository: it must run after the copy.
+    assert dockerfile.index("COPY --chown") < dockerfile.rindex("./binder/postBuild")
+    assert "pip install --no-deps -e ." in (ROOT / "binder" / "postBuild").read_text()
+
+
+def test_every_notebook_uses_the_same_kernel_and_is_executed():
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for path in notebooks:
+        nb = json.loads(path.read_text())
+        assert nb["metadata"]["kernelspec"]["name"] == "python3", path.name
+        counts = [c.get("execution_count") for c in nb["cells"] if c["cell_type"] == "code"]
+        assert counts == list(range(1, len(counts) + 1)), f"{path.name} is not executed in one run"
+
+
+def test_readme_links_binder_to_the_first_notebook():
+    readme = (ROOT / "README.md").read_text()
+    assert "mybinder.org/v2/gh/" in readme and "urlpath=lab/tree/notebooks/00-start-here.ipynb" in readme
+
+
+def test_core_imports_neither_matplotlib_nor_ipywidgets():
+    code = ("import sys, invlib; invlib.train; "
+            "bad = [m for m in ('matplotlib', 'ipywidgets') if m in sys.modules]; print(bad)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("argv", [["--repeat", "1", "--baseline-epochs", "5"]])
+def test_benchmark_runs_from_the_repository(argv):
+    """The benchmark runs and prints a ratio per model (its timings are not asserted)."""
+    result = subprocess.run([sys.executable, "-m", "invlib.bench", *argv], capture_output=True,
+                            text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"line\s+[\d.]+\s+[\d.]+\s+\d+x", result.stdout), result.stdout

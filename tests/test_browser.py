@@ -1,0 +1,68 @@
+"""Every dashboard, in JupyterLab, in a real browser: run all cells, move every slider,
+and check that the figure changed and no error appeared.
+
+Needs Debian's Chromium (/usr/bin/chromium) and the playwright package; `.ci/run`
+installs both. Outside CI a missing browser skips these tests with the reason; in CI
+(CI=true) it fails them, so they can never be skipped silently there.
+"""
+
+import importlib.util
+import os
+import pathlib
+import tempfile
+
+import pytest
+
+from benchmarks import lab_driver
+
+NOTEBOOKS = lab_driver.widget_notebooks()
+SCREENSHOTS = pathlib.Path(tempfile.gettempdir()) / "invlib-browser-screenshots"
+
+
+def missing_browser():
+    if not os.path.exists(lab_driver.CHROMIUM):
+        return f"no Chromium at {lab_driver.CHROMIUM} (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is not installed"
+    return None
+
+
+@pytest.fixture(scope="module")
+def lab():
+    reason = missing_browser()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot run in CI: {reason}")
+        pytest.skip(reason)
+    with lab_driver.jupyter_lab() as server, lab_driver.browser() as chromium:
+        yield server, chromium
+
+
+def test_there_are_dashboards_to_test():
+    assert len(NOTEBOOKS) >= 3, NOTEBOOKS
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_dashboard_responds_in_the_browser(lab, name):
+    (base, token, _), chromium = lab
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        errors = lab_driver.open_and_run(page, base, token, name)
+        assert errors == [], f"{name}: cells reported errors: {errors}"
+        boards = lab_driver.dashboards(page)
+        assert boards, f"{name}: no dashboard was rendered"
+        for board in boards:
+            sliders = board["sliders"]
+            assert sliders.count() >= 1
+            for i in range(sliders.count()):
+                handle = sliders.nth(i).locator(".noUi-handle").first
+                at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+                before = board["image"].screenshot()
+                lab_driver.move_slider(page, board, i, "ArrowLeft" if at_max else "ArrowRight")
+                after = board["image"].screenshot()
+                assert before != after, f"{name}: slider {i} did not change the figure"
+        assert lab_driver.cell_errors(page) == [], f"{name}: errors after moving sliders"
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    finally:
+        page.close()

@@ -1,0 +1,241 @@
+"""Notebook 00's self-checks and the installation check."""
+
+import re
+import sys
+
+import numpy as np
+import pytest
+
+import invlib
+from invlib.selfcheck import nb00
+
+# --------------------------------------------------------------------------------------
+# Exercise 1: how many causes?
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answers", [(2, 1, 0), (2.0, 1.0, 0.0), (np.int64(2), 1, 0)])
+def test_number_of_causes_accepts_the_right_counts(answers):
+    feedback = nb00.check_number_of_causes(*answers)
+    assert feedback
+    assert repr(feedback).startswith("Correct:")
+
+
+def test_the_right_counts_are_what_sympy_finds():
+    import sympy
+
+    y = sympy.Symbol("y", real=True)
+    counts = [len(sympy.solve(sympy.Eq(y**2, x), y)) for x in (4, 0, -1)]
+    assert counts == [2, 1, 0]
+    assert nb00.check_number_of_causes(*counts)
+
+
+@pytest.mark.parametrize(
+    "answers, explanation",
+    [
+        ((1, 1, 0), "so does y = -2"),
+        ((4, 1, 0), "4 is the observation x itself"),
+        ((3, 1, 0), "how many real solutions"),
+        ((2, 2, 0), "+0 and -0 are the same number"),
+        ((2, 0, 0), "which y has y² = 0"),
+        ((2, 1, 2), "±i, which are not real numbers"),
+        ((2, 1, 1), "can the square of a real number be negative"),
+        (([2, -2], 1, 0), "a count (a whole number), not the causes themselves"),
+        ((2.5, 1, 0), "whole number"),
+        ((-2, 1, 0), "whole number"),
+        (("2", 1, 0), "should be a single number"),
+        ((True, 1, 0), "should be a single number"),
+    ],
+)
+def test_number_of_causes_explains_typical_mistakes(answers, explanation):
+    feedback = nb00.check_number_of_causes(*answers)
+    assert not feedback
+    assert repr(feedback).startswith("Not yet:")
+    assert explanation in feedback.message
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 2: an error in x, seen in y*
+# --------------------------------------------------------------------------------------
+
+
+def test_error_in_y_accepts_the_right_answer_computed_two_ways():
+    a, b, x = 0.05, 1.0, 0.7
+    by_inverting = (x + 0.1 - b) / a - (x - b) / a  # 2 up to rounding
+    assert abs(by_inverting - 2.0) < 1e-9
+    for answer in (2, 2.0, by_inverting, np.float64(2.0)):
+        feedback = nb00.check_error_in_y(answer)
+        assert feedback, answer
+        assert "20 times larger" in feedback.message
+
+
+@pytest.mark.parametrize(
+    "answer, explanation",
+    [
+        (-2.0, "give it as a positive number"),
+        (0.005, "You multiplied the error by a"),
+        (0.1, "That is the error in x itself"),
+        (0.5, "You divided a by the error"),
+        (20.0, "20 is the amplification factor 1/a"),
+        (4.0, "the width of the whole band"),
+        (-18.0, "b is the same for the true and the wrong reading"),
+        (22.0, "cancels in the difference"),
+        (3.0, "too large"),
+        (1.0, "too small"),
+        ("2", "should be a single number"),
+        (float("nan"), "should be a finite number"),
+    ],
+)
+def test_error_in_y_explains_typical_mistakes(answer, explanation):
+    feedback = nb00.check_error_in_y(answer)
+    assert not feedback
+    assert explanation in feedback.message
+
+
+# --------------------------------------------------------------------------------------
+# The installation check
+# --------------------------------------------------------------------------------------
+
+
+def test_installation_is_all_ok_here():
+    report = nb00.check_installation()
+    assert report and report.ok
+    names = [item.name for item in report.items]
+    assert names == ["python", "numpy", "sympy", "matplotlib", "ipywidgets", "invlib",
+                     "inversion"]
+    lines = repr(report).splitlines()
+    assert all(line.startswith("OK") for line in lines[:-1])
+    assert lines[-1] == "All requirements are met: the series is ready to run."
+    assert "y = 2.00 after 20 steps" in repr(report)
+
+
+def test_installation_report_prints_no_installed_version_numbers():
+    import matplotlib
+    import sympy
+
+    text = repr(nb00.check_installation())
+    for version in (np.__version__, sympy.__version__, matplotlib.__version__,
+                    ".".join(map(str, sys.version_info[:3]))):
+        assert version not in text
+    # the only numbers are the fixed minimum versions and the inversion's own numbers
+    numbers = set(re.findall(r"\d+(?:\.\d+)*", text))
+    assert numbers <= {"3.10", "1.26", "1.12", "3.8", "8.1", "2", "4", "0", "2.00", "20"}
+
+
+def test_installation_report_is_the_same_twice():
+    assert repr(nb00.check_installation()) == repr(nb00.check_installation())
+
+
+def test_the_inversion_of_the_check_is_the_original_one():
+    problem = invlib.data.original_problem()
+    result = invlib.invert(invlib.Line(), problem.theta_true, 0.0, problem.y0_inversion,
+                           problem.alpha, problem.n_steps)
+    assert f"{float(result.y):.2f}" == "2.00"
+
+
+@pytest.mark.parametrize("module", ["numpy", "sympy", "matplotlib", "ipywidgets"])
+def test_a_missing_module_is_reported_with_the_fix(monkeypatch, module):
+    monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
+    report = nb00.check_installation()
+    assert not report
+    item = {item.name: item for item in report.items}[module]
+    assert not item.ok
+    assert item.message == (
+        f"{module} is missing: run `pip install -r requirements.txt` in the series' folder."
+    )
+    text = repr(report)
+    assert f"FIX    {module} is missing" in text
+    assert "1 of 7 checks need fixing" in text
+    assert "restart the kernel" in text
+
+
+def test_a_missing_invlib_is_reported_and_the_inversion_skipped(monkeypatch):
+    monkeypatch.setitem(sys.modules, "invlib", None)
+    report = nb00.check_installation()
+    assert not report
+    assert report.items[-1].name == "invlib"
+    assert report.items[-1].message.startswith("invlib is missing: run `pip install")
+
+
+def test_a_module_that_fails_to_import_is_reported(monkeypatch):
+    real_import = nb00.importlib.import_module
+
+    def broken(name, *args):
+        if name == "matplotlib":
+            raise ImportError("libfreetype.so.6: cannot open shared object file")
+        return real_import(name, *args)
+
+    monkeypatch.setattr(nb00.importlib, "import_module", broken)
+    item = {i.name: i for i in nb00.check_installation().items}["matplotlib"]
+    assert not item.ok
+    assert "installed but does not import (ImportError: libfreetype" in item.message
+    assert "pip install -r requirements.txt" in item.message
+
+
+@pytest.mark.parametrize("module, old", [("numpy", "1.24.4"), ("sympy", "1.11.1"),
+                                         ("matplotlib", "3.7.0"), ("ipywidgets", "7.8.1")])
+def test_an_old_version_is_reported_with_the_version_found(monkeypatch, module, old):
+    imported = __import__(module)
+    monkeypatch.setattr(imported, "__version__", old)
+    item = {i.name: i for i in nb00.check_installation().items}[module]
+    assert not item.ok
+    assert item.message.startswith(f"{module} {old} is too old (at least ")
+    assert "pip install -r requirements.txt" in item.message
+
+
+@pytest.mark.parametrize("version, ok", [("1.26.0", True), ("1.26.0rc1", True),
+                                         ("2.0.0.dev0+abc", True), ("1.25.9", False),
+                                         ("0.99", False)])
+def test_versions_are_compared_as_numbers(monkeypatch, version, ok):
+    monkeypatch.setattr(np, "__version__", version)
+    item = {i.name: i for i in nb00.check_installation().items}["numpy"]
+    assert item.ok is ok
+
+
+def test_an_unreadable_version_is_not_a_failure(monkeypatch):
+    monkeypatch.setattr(np, "__version__", "unknown")
+    item = {i.name: i for i in nb00.check_installation().items}["numpy"]
+    assert item.ok
+    assert "could not be read" in item.message
+
+
+def test_an_old_python_is_reported(monkeypatch):
+    monkeypatch.setattr(nb00, "_python_version", lambda: (3, 9))
+    item = nb00.check_installation().items[0]
+    assert not item.ok
+    assert item.message.startswith("Python 3.9 is too old (at least 3.10 is needed)")
+
+
+def test_a_wrong_inversion_is_reported(monkeypatch):
+    def wrong_invert(*args, **kwargs):
+        return invlib.InversionResult(y=np.array(1.5), path=None, losses=None, diverged=False)
+
+    monkeypatch.setattr(invlib, "invert", wrong_invert)
+    item = nb00.check_installation().items[-1]
+    assert item.name == "inversion" and not item.ok
+    assert "gave y = 1.5 instead of 2.00" in item.message
+
+
+def test_a_failing_inversion_is_reported(monkeypatch):
+    def failing_invert(*args, **kwargs):
+        raise invlib.DivergenceError("the inversion diverged")
+
+    monkeypatch.setattr(invlib, "invert", failing_invert)
+    item = nb00.check_installation().items[-1]
+    assert not item.ok
+    assert "the tiny inversion failed (DivergenceError: the inversion diverged)" in item.message
+
+
+def test_an_invlib_that_is_not_the_series_copy_is_reported(monkeypatch):
+    monkeypatch.delattr(invlib, "invert")
+    report = nb00.check_installation()
+    assert report.items[-1].name == "invlib" and not report.items[-1].ok
+    assert "lacks invert" in report.items[-1].message
+
+
+def test_main_prints_the_report_and_returns_the_exit_status(monkeypatch, capsys):
+    assert nb00.main() == 0
+    assert "All requirements are met" in capsys.readouterr().out
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+    assert nb00.main() == 1
+    assert "FIX    ipywidgets is missing" in capsys.readouterr().out

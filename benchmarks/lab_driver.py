@@ -149,6 +149,7 @@ def dashboards(page):
     for i in range(boxes.count()):
         box = boxes.nth(i)
         found.append({
+            "box": box,
             "image": box.locator("> .widget-image").first,
             "sliders": box.locator("> .widget-slider"),
             "status": box.locator("> .widget-html").first,
@@ -157,26 +158,42 @@ def dashboards(page):
 
 
 def move_slider(page, dashboard, index, key="ArrowRight", timeout=10_000):
-    """Press ``key`` on slider ``index``; return the seconds from key press to the new image
-    being decoded and painted, measured inside the page."""
+    """Press ``key`` on slider ``index``; return the seconds from the key press to the new
+    figure being decoded and painted, measured inside the page.
+
+    A new figure is either a new ``src`` on the dashboard's image or (for ``interact``) a
+    new image element in its output area; both are caught by one observer on the box.
+    """
     slider = dashboard["sliders"].nth(index)
     handle = slider.locator(".noUi-handle").first
     handle.scroll_into_view_if_needed()
     handle.focus()
-    image = dashboard["image"]
-    image.evaluate("""img => {
-      window.__old_src = img.src; window.__painted = null; window.__key = null;
+    dashboard["box"].evaluate("""box => {
+      const current = () => box.querySelector('img');
+      const old = current(), oldSrc = old ? old.src : null;
+      window.__painted = null; window.__key = null;
       document.addEventListener('keydown', () => { window.__key = performance.now(); },
                                 {once: true, capture: true});
       const obs = new MutationObserver(() => {
-        if (img.src === window.__old_src) return;
+        const img = current();
+        if (!img || (img === old && img.src === oldSrc)) return;
         obs.disconnect();
-        img.decode().catch(() => {}).then(() => requestAnimationFrame(() => requestAnimationFrame(() => {
-          window.__painted = performance.now();
-        })));
+        img.decode().catch(() => {}).then(() => requestAnimationFrame(() =>
+          requestAnimationFrame(() => { window.__painted = performance.now(); })));
       });
-      obs.observe(img, {attributes: true, attributeFilter: ['src']});
+      obs.observe(box, {attributes: true, attributeFilter: ['src'], childList: true, subtree: true});
     }""")
     page.keyboard.press(key)
     page.wait_for_function("window.__painted !== null", timeout=timeout)
     return page.evaluate("(window.__painted - window.__key) / 1000")
+
+
+def interact_areas(page):
+    """For a plain ``interact`` cell: its sliders and the inline image in its Output."""
+    box = page.locator(".widget-interact").first
+    return [{
+        "box": box,
+        "image": box.locator(".jp-OutputArea-output img").first,
+        "sliders": box.locator(".widget-slider"),
+        "status": None,
+    }]

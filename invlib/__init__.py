@@ -17,6 +17,7 @@ from . import data, symbolic
 from ._validate import DivergenceError
 from .inversion import (
     InversionResult,
+    descent_step,
     implicit_gradient,
     inner_gradient,
     inner_loss,
@@ -37,6 +38,7 @@ __all__ = [
     "SympyModel",
     "TrainResult",
     "data",
+    "descent_step",
     "implicit_gradient",
     "inner_gradient",
     "inner_loss",

@@ -102,13 +102,14 @@ class Dashboard:
         return buffer.getvalue()
 
     def _capture_background(self):
+        visible = [artist.get_visible() for artist in self.animated]
         for artist in self.animated:
             artist.set_visible(False)
         self.canvas.draw()
         self._background = (self.canvas.get_width_height(),
                             self.canvas.copy_from_bbox(self.figure.bbox))
-        for artist in self.animated:
-            artist.set_visible(True)
+        for artist, was_visible in zip(self.animated, visible):
+            artist.set_visible(was_visible)
 
     def widget(self):
         """The ipywidgets view: sliders, the figure as an image, and the message line."""

@@ -1,0 +1,138 @@
+r"""Notebook 01: the loss landscape of inverting the line f(y) = a·y + b.
+
+Sliders a, b, x and σ (``noise``). The observation the inversion sees is
+
+.. math:: x_{\text{obs}} = x + \sigma\,\varepsilon ,
+
+with one standard-normal draw ε made once, from ``numpy.random.default_rng(seed)``.
+Moving σ therefore scales that same draw: x_obs slides along a straight line and the
+minimum :math:`y^* = (x_{\text{obs}} - b)/a` moves by :math:`\sigma\varepsilon/a`, instead
+of jumping about at every move of the slider.
+
+Left panel, the forward view: the line x = f(y), the levels x (noise-free) and x_obs;
+each crossing is a solution. Right panel: the landscapes L(y) for x_obs and for x, with
+their minima marked. Every moving artist is animated; the axes limits are fixed.
+"""
+
+import numpy as np
+
+from .. import inversion, plots, widgets
+from ..models import Line
+
+#: The seed of the one noise draw ε (ε ≈ 1.05, an ordinary one-sigma draw).
+NOISE_SEED = 6
+#: The y range shown, the loss range shown and the observation range shown.
+Y_LIMITS = (-10.0, 10.0)
+LOSS_LIMITS = (0.0, 40.0)
+X_LIMITS = (-10.0, 10.0)
+#: Legends sit below the axes, where no curve can hide behind them.
+LEGEND = dict(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize="small",
+              frameon=False)
+#: The message for a = 0, where the inverse does not exist.
+A_ZERO_MESSAGE = "a = 0: every y gives the same x, the inverse does not exist"
+
+
+def noise_draw(seed=NOISE_SEED):
+    """The one standard-normal number ε that σ scales: x_obs = x + σ·ε."""
+    return float(np.random.default_rng(seed).standard_normal())
+
+
+def outside_message(y_star, label):
+    """The message for a minimum that lies beyond the plotted y range."""
+    return (f"{label} = {y_star:.4g} lies outside the plotted range "
+            f"{Y_LIMITS[0]:g} ≤ y ≤ {Y_LIMITS[1]:g}: a small a pushes the minimum far away")
+
+
+def landscape_dashboard(a=2.0, b=-4.0, x=0.0, noise=0.0, seed=NOISE_SEED,
+                        a_range=(0.05, 3.0), n_points=401):
+    """Sliders a, b, x, σ; the line with the levels x and x_obs, and L(y) with its minima.
+
+    ``a_range`` is the a slider's (min, max); the default never reaches a = 0, and if a
+    range that does is given, a = 0 gets the message :data:`A_ZERO_MESSAGE`.
+    """
+    model = Line()
+    epsilon = noise_draw(seed)
+    y_grid = np.linspace(*Y_LIMITS, n_points)
+    edge = (Y_LIMITS[1] - Y_LIMITS[0]) * 0.01  # where an off-screen minimum is pinned
+
+    figure, (ax_f, ax_L) = plots.new_figure(ncols=2, width=4.4, height=3.9)
+    colors = plots.COLORS
+
+    # Left: the forward view.
+    (forward,) = ax_f.plot(y_grid, model.f(y_grid, (a, b)), color=colors["model"],
+                           label=r"$f_\theta(y) = a y + b$")
+    (level_clean,) = ax_f.plot(Y_LIMITS, [x, x], color=colors["truth"], linestyle="--",
+                               label="noise-free $x$")
+    (level_noisy,) = ax_f.plot(Y_LIMITS, [x, x], color=colors["landscape"],
+                               label=r"observed $x + \sigma\varepsilon$")
+    (crossing,) = ax_f.plot([0.0], [x], "o", color=colors["path"], markersize=5,
+                            label=r"crossing at $y^*$")
+    ax_f.set_xlim(*Y_LIMITS)
+    ax_f.set_ylim(*X_LIMITS)
+    ax_f.set_xlabel("latent $y$")
+    ax_f.set_ylabel("observation $x$")
+    ax_f.set_title("forward view: where does $f$ reach $x$?", fontsize="medium")
+    ax_f.legend(**LEGEND)
+
+    # Right: the landscapes and their minima.
+    loss_noisy = plots.plot_landscape(ax_L, model, (a, b), x, y_grid,
+                                      label=r"$L(y)$, observed $x$")
+    loss_clean = plots.plot_landscape(ax_L, model, (a, b), x, y_grid,
+                                      color=colors["truth"], linestyle="--",
+                                      label=r"$L(y)$, noise-free $x$")
+    (star_clean,) = ax_L.plot([0.0], [0.0], "o", color=colors["truth"], markersize=9,
+                              markerfacecolor="none", markeredgewidth=2,
+                              label=r"noise-free $y^*$", clip_on=False)
+    (star_noisy,) = ax_L.plot([0.0], [0.0], "o", color=colors["path"], markersize=5,
+                              label=r"$y^*$", clip_on=False)
+    ax_L.set_xlim(*Y_LIMITS)
+    ax_L.set_ylim(*LOSS_LIMITS)
+    ax_L.set_title("loss landscape: where is $L$ lowest?", fontsize="medium")
+    ax_L.legend(**LEGEND)
+
+    def place(marker, y_star):
+        """Put a minimum marker at (y*, 0), or pinned at the edge pointing outwards."""
+        if y_star > Y_LIMITS[1]:
+            marker.set_data([Y_LIMITS[1] - edge], [0.0])
+            marker.set_marker(">")
+        elif y_star < Y_LIMITS[0]:
+            marker.set_data([Y_LIMITS[0] + edge], [0.0])
+            marker.set_marker("<")
+        else:
+            marker.set_data([y_star], [0.0])
+            marker.set_marker("o")
+        marker.set_visible(True)
+
+    def update(a, b, x, noise):
+        theta = (a, b)
+        x_obs = x + noise * epsilon
+        forward.set_ydata(model.f(y_grid, theta))
+        level_clean.set_ydata([x, x])
+        level_noisy.set_ydata([x_obs, x_obs])
+        loss_noisy.set_ydata(inversion.inner_loss(model, theta, x_obs, y_grid))
+        loss_clean.set_ydata(inversion.inner_loss(model, theta, x, y_grid))
+        if a == 0:
+            crossing.set_visible(False)
+            star_clean.set_visible(False)
+            star_noisy.set_visible(False)
+            return A_ZERO_MESSAGE
+        y_star, y_star_clean = (x_obs - b) / a, (x - b) / a
+        place(star_clean, y_star_clean)
+        place(star_noisy, y_star)
+        crossing.set_data([y_star], [x_obs])  # clipped away when off-screen
+        crossing.set_visible(True)
+        for value, label in ((y_star, "y*"), (y_star_clean, "the noise-free y*")):
+            if not Y_LIMITS[0] <= value <= Y_LIMITS[1]:
+                return outside_message(value, label)
+        return ""
+
+    controls = {
+        "a": widgets.float_slider("slope a", a_range[0], a_range[1], 0.05, a),
+        "b": widgets.float_slider("offset b", -5.0, 5.0, 0.1, b),
+        "x": widgets.float_slider("observation x", -5.0, 5.0, 0.1, x),
+        "noise": widgets.float_slider("noise σ", 0.0, 1.0, 0.05, noise),
+    }
+    # No moving text: drawing a fresh string costs 10–20 ms a frame, the lines ~2 ms.
+    animated = [forward, level_clean, level_noisy, crossing, loss_noisy, loss_clean, star_clean,
+                star_noisy]
+    return widgets.Dashboard(figure, update, controls, animated=animated)

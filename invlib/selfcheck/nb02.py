@@ -1,0 +1,129 @@
+r"""Self-checks for notebook 02, prediction as inversion.
+
+For the line f(y) = a·y + b every descent step multiplies the error by
+:math:`q = 1 - 2\alpha a^2`: :math:`g_{n+1} - y^* = q\,(g_n - y^*)`.
+"""
+
+import math
+
+import numpy as np
+
+from . import Feedback, as_number, check_number
+
+
+def check_one_step_alpha(answer):
+    """Exercise 1: the step α that lands on y* in one step when a = 3 (that is 1/(2a²) = 1/18)."""
+    a = 3.0
+    return check_number(
+        answer, 1.0 / (2.0 * a * a), "α", hints=[
+            (1.0 / a**2, "α = 1/a² = 1/9 gives q = 1 − 2αa² = −1: the step jumps to the mirror "
+                         "point and bounces for ever. Ask for q = 0 instead."),
+            (1.0 / (2.0 * a), "α = 1/(2a) forgets that a enters twice (once in f(y), once in "
+                              "f'(y) = a): q = 1 − 2αa², so a is squared."),
+            (1.0 / a, "α = 1/a: remember that q = 1 − 2αa² has a², and set q = 0."),
+            (1.0 / (4.0 * a * a), "α = 1/(4a²) gives q = 1/2: that halves the error, it does not "
+                                  "remove it. Set q = 1 − 2αa² = 0."),
+            (0.125, "0.125 = 1/(2·2²) is the answer for a = 2; this exercise has a = 3."),
+        ])
+
+
+def check_q(answer):
+    """Exercise 2: the factor q = 1 − 2αa² for α = 0.1 and a = 3 (q = −0.8)."""
+    alpha, a = 0.1, 3.0
+    return check_number(
+        answer, 1.0 - 2.0 * alpha * a * a, "q", hints=[
+            (2.0 * alpha * a * a, "2αa² = 1.8 is what the step removes; q = 1 − 2αa²."),
+            (1.0 - alpha * a * a, "1 − αa² misses the factor 2 from the derivative of the "
+                                  "square: ∂L/∂y = 2a(a·y + b − x)."),
+            (1.0 - 2.0 * alpha * a, "1 − 2αa uses a once; the step's factor is 1 − 2αa² "
+                                    "(a from f and again from f')."),
+            (abs(1.0 - 2.0 * alpha * a * a), "|q| = 0.8 is the size of the factor, but q itself "
+                                             "is negative: the iterate jumps to the other side "
+                                             "of y* at every step."),
+        ])
+
+
+def steps_for_reduction(alpha, a, factor):
+    """The smallest n with |q|ⁿ ≤ 1/factor, q = 1 − 2αa² (0 < |q| < 1)."""
+    q = abs(1.0 - 2.0 * alpha * a * a)
+    n = math.ceil(math.log(factor) / -math.log(q))
+    while q**n > 1.0 / factor:  # guard against rounding in the logarithms
+        n += 1
+    while n > 0 and q ** (n - 1) <= 1.0 / factor:
+        n -= 1
+    return n
+
+
+def check_steps(answer):
+    """Exercise 3: steps to shrink the error by 10⁶ at α = 0.05, a = 2 (q = 0.6): 28."""
+    alpha, a, factor = 0.05, 2.0, 1e6
+    q = 1.0 - 2.0 * alpha * a * a
+    expected = steps_for_reduction(alpha, a, factor)
+    exact = math.log(factor) / -math.log(q)
+    value = as_number(answer, "N")
+    if isinstance(value, Feedback):
+        return value
+    if not float(value).is_integer():
+        if abs(value - exact) < 0.01:
+            return Feedback(False, f"N = {value:.4g} solves 0.6ᴺ = 10⁻⁶ exactly, but steps come "
+                                   "whole: round up to the first N that is enough.")
+        return Feedback(False, f"N should be a whole number of steps, got {value!r}.")
+    n = int(value)
+    if n == expected:
+        return Feedback(True, f"N = {n}: 0.6^{n} = {q**n:.3g} ≤ 10⁻⁶ "
+                              f"while 0.6^{n - 1} = {q**(n - 1):.3g} is not yet small enough.")
+    if n == steps_for_reduction(alpha, a, math.sqrt(factor)) or n == math.ceil(exact / 2):
+        return Feedback(False, f"N = {n} shrinks the loss by 10⁶ (the loss falls by q² = 0.36 "
+                               "per step); the question asks about the error, which falls by "
+                               "|q| = 0.6.")
+    if n < expected:
+        return Feedback(False, f"N = {n} is too few: the error is still 0.6^{n} = {q**n:.3g} "
+                               "of where it started, more than 10⁻⁶.")
+    return Feedback(False, f"N = {n} is enough, but not the fewest: already after {n - 1} steps "
+                           f"the error is 0.6^{n - 1} = {q**(n - 1):.3g} ≤ 10⁻⁶.")
+
+
+#: Exercise 4: the candidate steps for a = 2 (1/a² = 0.25).
+CANDIDATE_ALPHAS = (0.01, 0.1, 0.125, 0.2, 0.25, 0.3)
+
+
+def check_converging_alphas(answer):
+    """Exercise 4: which of CANDIDATE_ALPHAS make the steps converge for a = 2?
+
+    Converging means |q| < 1 with q = 1 − 8α, i.e. 0 < α < 0.25.
+    """
+    a = 2.0
+    if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
+        return Feedback(False, "give a list of the α values that converge, e.g. [0.01, 0.1].")
+    chosen = []
+    for item in answer:
+        value = as_number(item, "each α")
+        if isinstance(value, Feedback):
+            return value
+        match = [c for c in CANDIDATE_ALPHAS if np.isclose(value, c, rtol=0, atol=1e-9)]
+        if not match:
+            return Feedback(False, f"{value!r} is not one of the candidates {list(CANDIDATE_ALPHAS)}.")
+        chosen.append(match[0])
+    chosen = set(chosen)
+    right = {c for c in CANDIDATE_ALPHAS if abs(1.0 - 2.0 * c * a * a) < 1.0}
+    if chosen == right:
+        return Feedback(True, f"{sorted(right)}: exactly the α with 0 < α < 1/a² = 0.25.")
+    problems = []
+    for c in sorted(chosen - right):
+        q = 1.0 - 2.0 * c * a * a
+        if np.isclose(abs(q), 1.0):
+            problems.append(f"α = {c:g} gives q = {q:g}: the error keeps its size and the "
+                            "iterate bounces for ever, which is not convergence")
+        else:
+            problems.append(f"α = {c:g} gives q = {q:g}, |q| > 1: each step makes the error "
+                            "larger")
+    for c in sorted(right - chosen):
+        q = 1.0 - 2.0 * c * a * a
+        if q < 0:
+            reason = "the iterates zigzag around y*, yet the error still shrinks by |q| each step"
+        elif q == 0:
+            reason = "it lands on y* in a single step"
+        else:
+            reason = "the error shrinks by q each step"
+        problems.append(f"α = {c:g} is missing: q = {q:g}, {reason}")
+    return Feedback(False, "; ".join(problems) + ".")

@@ -72,10 +72,11 @@ def line_closed_form():
     g = sympy.Function("g")
     step = g(n) - alpha * sympy.diff((x - (a * g(n) + b)) ** 2, g(n))
     solution = sympy.rsolve(g(n + 1) - step, g(n), {g(0): g0})
+    # powsimp writes sympy's n·qⁿ/q as n·qⁿ⁻¹, which stays finite at q = 0 (α = 1/(2a²)).
     return LineClosedForm(
         g=solution,
-        dg_da=sympy.diff(solution, a),
-        dg_db=sympy.diff(solution, b),
+        dg_da=sympy.powsimp(sympy.diff(solution, a)),
+        dg_db=sympy.powsimp(sympy.diff(solution, b)),
         symbols={"n": n, "alpha": alpha, "a": a, "b": b, "x": x, "g0": g0},
     )
 
@@ -83,8 +84,9 @@ def line_closed_form():
 def unrolled_expression(model, n_steps, g0=None, expand=False):
     r"""g_N written out by substituting the update rule into itself ``n_steps`` times.
 
-    Without ``expand`` the expression roughly doubles in size every step (each step uses
-    g_n twice); that is why invlib carries the derivative along step by step instead.
+    Without ``expand`` the expression grows each step by the factor of how often the update
+    rule uses g_n (×2 for the line, ×3 for a·tanh(y) + b): exponential in N. That is why
+    invlib carries the derivative along step by step instead.
     """
     g0 = sympy.Symbol("g_0") if g0 is None else g0
     G = update_rule(model)

@@ -1,0 +1,158 @@
+"""The self-checks of notebook 03: right answers pass, typical wrong ones are explained.
+
+The expected values are also checked against invlib's own numerics (the tangent
+recursion, the descent itself), so the self-checks and the library cannot drift apart.
+"""
+
+import numpy as np
+import pytest
+import sympy
+
+import invlib
+from invlib import selfcheck, symbolic
+from invlib.selfcheck import nb03
+
+
+def _verdict(feedback):
+    return bool(feedback), repr(feedback)
+
+
+# --- Exercise 1: ∂g_2/∂b ---------------------------------------------------------------
+
+def test_tangent_b_right_answer_matches_recursion():
+    alpha, a = nb03.TANGENT_B["alpha"], nb03.TANGENT_B["a"]
+    _, tangents = invlib.unroll_path(invlib.Line(), (a, 0.0), 0.0, 0.0, alpha, 2)
+    assert abs(tangents[2, 1] - (-0.465)) < 1e-12
+    ok, text = _verdict(nb03.check_tangent_b_step2(tangents[2, 1]))
+    assert ok and text.startswith("Correct")
+
+
+def test_tangent_b_independent_of_b_x_g0():
+    alpha, a = nb03.TANGENT_B["alpha"], nb03.TANGENT_B["a"]
+    _, tangents = invlib.unroll_path(invlib.Line(), (a, 7.0), -3.0, 5.0, alpha, 2)
+    assert nb03.check_tangent_b_step2(tangents[2, 1])
+
+
+@pytest.mark.parametrize(
+    "wrong, phrase",
+    [
+        (-0.3, "after one step"),
+        (-0.165, "did not add the direct term"),
+        (-0.6, "dropped the factor q"),
+        (-0.26625, "factor 2"),
+        (0.465, "wrong sign"),
+        (-1.0, "too small"),
+        (-0.1, "too large"),
+    ],
+)
+def test_tangent_b_wrong_answers(wrong, phrase):
+    ok, text = _verdict(nb03.check_tangent_b_step2(wrong))
+    assert not ok and text.startswith("Not yet") and phrase in text
+
+
+# --- Exercise 2: g_5 from the closed form ------------------------------------------------
+
+def test_closed_form_right_answer_matches_descent():
+    p = nb03.CLOSED_FORM
+    path = invlib.invert(invlib.Line(), (p["a"], p["b"]), p["x"], p["g0"], p["alpha"], p["n"]).path
+    assert abs(path[5] - 1.8490146875) < 1e-12
+    assert nb03.check_closed_form_g5(path[5])
+
+
+def test_closed_form_right_answer_matches_sympy():
+    p = nb03.CLOSED_FORM
+    closed = symbolic.line_closed_form()
+    s = closed.symbols
+    value = closed.g.subs({s["n"]: p["n"], s["alpha"]: sympy.Rational(1, 10), s["a"]: sympy.Rational(3, 2),
+                           s["b"]: p["b"], s["x"]: p["x"], s["g0"]: p["g0"]})
+    assert sympy.nsimplify(value) == sympy.Rational(18490146875, 10**10)
+    assert nb03.check_closed_form_g5(sympy.Float(value))
+
+
+@pytest.mark.parametrize(
+    "wrong, phrase",
+    [
+        (2.0 - 3 * 0.55**4, "that is g_4"),
+        (2.0 - 3 * 0.55**6, "that is g_6"),
+        (2.0 - 3 * 0.775**5, "factor 2"),
+        (10 / 3 + 0.55**5 * (-1 - 10 / 3), "(x − b)/a"),
+        (-3 * 0.55**5, "forgot to add the fixed point"),
+        (2.0 - 0.55**5, "not g_0 itself"),
+        (2.0, "limit n → ∞"),
+        (-1.8490146875, "wrong sign"),
+        (0.0, "too small"),
+    ],
+)
+def test_closed_form_wrong_answers(wrong, phrase):
+    ok, text = _verdict(nb03.check_closed_form_g5(wrong))
+    assert not ok and text.startswith("Not yet") and phrase in text
+
+
+# --- Exercise 3: the tangent's factor q ----------------------------------------------------
+
+def test_tangent_factor_right_answer_matches_sympy():
+    line = invlib.Line()
+    a, _ = line.params
+    factor = sympy.diff(symbolic.update_rule(line), symbolic.g_n)
+    value = factor.subs({symbolic.alpha: nb03.TANGENT_FACTOR["alpha"], a: nb03.TANGENT_FACTOR["a"]})
+    assert abs(float(value) - (-0.8)) < 1e-12
+    assert nb03.check_tangent_factor(float(value))
+
+
+def test_tangent_factor_is_what_the_recursion_multiplies_by():
+    alpha, a = nb03.TANGENT_FACTOR["alpha"], nb03.TANGENT_FACTOR["a"]
+    _, tangents = invlib.unroll_path(invlib.Line(), (a, 1.0), 2.0, 0.0, alpha, 6)
+    direct = -2 * alpha * a  # ∂G/∂b, added every step
+    ratios = (tangents[2:, 1] - direct) / tangents[1:-1, 1]
+    assert np.allclose(ratios, -0.8)
+
+
+@pytest.mark.parametrize(
+    "wrong, phrase",
+    [
+        (0.8, "negative here"),
+        (0.1, "factor 2"),
+        (-0.2, "squared"),
+        (1.8, "keeps g_n itself"),
+        (-1.2, "∂G/∂b"),
+        (-0.5, "too large"),
+        (-0.9, "too small"),
+    ],
+)
+def test_tangent_factor_wrong_answers(wrong, phrase):
+    ok, text = _verdict(nb03.check_tangent_factor(wrong))
+    assert not ok and text.startswith("Not yet") and phrase in text
+
+
+# --- Answers of the wrong kind ---------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "check",
+    [nb03.check_tangent_b_step2, nb03.check_closed_form_g5, nb03.check_tangent_factor],
+)
+@pytest.mark.parametrize(
+    "answer, phrase",
+    [("-0.465", "single number"), (None, "single number"), ([1.0], "single number"),
+     (True, "single number"), (float("nan"), "finite number")],
+)
+def test_wrong_kind_of_answer(check, answer, phrase):
+    ok, text = _verdict(check(answer))
+    assert not ok and phrase in text
+
+
+def test_reached_through_selfcheck_package():
+    assert selfcheck.nb03 is nb03
+    assert selfcheck.nb03.check_tangent_factor(-0.8)
+
+
+def test_numbers_in_the_solutions():
+    """The intermediate numbers the notebook's hidden solutions state."""
+    alpha, a = nb03.TANGENT_B["alpha"], nb03.TANGENT_B["a"]
+    q = 1 - 2 * alpha * a**2
+    assert abs(q - 0.55) < 1e-12 and abs(-2 * alpha * a - (-0.3)) < 1e-12
+    assert abs(q**2 - 0.3025) < 1e-12 and abs(-(1 - q**2) / a - (-0.465)) < 1e-12
+    p = nb03.CLOSED_FORM
+    assert (p["x"] - p["b"]) / p["a"] == 2.0
+    assert abs(0.55**5 - 0.0503284375) < 1e-15
+    alpha, a = nb03.TANGENT_FACTOR["alpha"], nb03.TANGENT_FACTOR["a"]
+    assert abs(1 / a**2 - 0.444) < 1e-3 and alpha < 1 / a**2

@@ -4,7 +4,7 @@
     python -m benchmarks.widget_latency --kernel   # kernel side only (no browser needed)
 
 Kernel side: for every dashboard in ``invlib.dashboards``, the time of one slider move
-(the update function plus rendering the PNG that the image widget shows), over
+(the update function plus rendering the image that the widget shows), over
 ``--moves`` moves of each slider; median per dashboard.
 
 Browser: JupyterLab in headless Chromium; per widget notebook, the time from a key press
@@ -58,11 +58,11 @@ def dashboard_builders():
 
 
 def kernel_side(moves):
-    """Median seconds per slider move (update + PNG), per dashboard."""
+    """Median seconds per slider move (update + image), per dashboard."""
     results = {}
     for label, build in dashboard_builders():
         dashboard = build()
-        dashboard.render_png()  # first frame draws the background
+        dashboard.render_frame()  # first frame draws the background
         times = []
         for name, control in dashboard.controls.items():
             start_value = control.value
@@ -70,7 +70,7 @@ def kernel_side(moves):
                 value = _neighbour(control, start_value, k % 2)
                 t0 = time.perf_counter()
                 dashboard.update(**{name: value})
-                dashboard.render_png()
+                dashboard.render_frame()
                 times.append(time.perf_counter() - t0)
             dashboard.update(**{name: start_value})
         results[label] = statistics.median(times)
@@ -125,7 +125,7 @@ def main(argv=None):
     parser.add_argument("--kernel", action="store_true", help="kernel side only")
     args = parser.parse_args(argv)
 
-    print(f"Kernel side: update + PNG per slider move, median over {args.moves} moves per slider")
+    print(f"Kernel side: update + image per slider move, median over {args.moves} moves per slider")
     for label, seconds in kernel_side(args.moves).items():
         print(f"  {label:<40}{seconds * 1000:8.1f} ms")
     if args.kernel:

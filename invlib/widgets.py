@@ -75,17 +75,18 @@ class Dashboard:
 
     def corners(self):
         """Every combination of each slider's minimum and maximum (for the tests)."""
-        ranges = [(c.min, c.max) for c in self.controls.values()]
+        ranges = [_extremes(c) for c in self.controls.values()]
         for combo in itertools.product(*ranges):
             yield dict(zip(self.controls, combo))
 
-    def render_png(self):
-        """The figure as PNG bytes, as the image widget shows it.
+    def render_frame(self, image_format="jpeg"):
+        """The figure as image bytes, as the image widget shows it (JPEG by default).
 
-        With ``animated`` artists, the rest of the figure (axes, ticks, labels, the
-        landscape) is drawn once and kept as a background; each frame pastes it and draws
-        only the artists that move, which is many times faster than a full draw. Their
-        axes limits stay fixed, so that the picture does not jump as a slider moves.
+        With ``animated`` artists, the rest of the figure (axes, ticks, labels) is drawn
+        once and kept as a background; each frame pastes it and draws only the artists that
+        move, which is many times faster than a full draw. Their axes limits stay fixed, so
+        that the picture does not jump as a slider moves. JPEG (quality 90, no chroma
+        subsampling) encodes in about a quarter of PNG's time, at the same size.
         """
         if self.animated:
             if self._background is None or self._background[0] != self.canvas.get_width_height():
@@ -95,11 +96,17 @@ class Dashboard:
                 self.figure.draw_artist(artist)
         else:
             self.canvas.draw()
+        image = PIL.Image.fromarray(np.asarray(self.canvas.buffer_rgba())).convert("RGB")
         buffer = io.BytesIO()
-        PIL.Image.fromarray(np.asarray(self.canvas.buffer_rgba())).save(
-            buffer, format="png", compress_level=1
-        )
+        if image_format == "png":
+            image.save(buffer, format="png", compress_level=1)
+        else:
+            image.save(buffer, format="jpeg", quality=90, subsampling=0)
         return buffer.getvalue()
+
+    def render_png(self):
+        """The current frame as PNG bytes (lossless; for saving or inspecting a frame)."""
+        return self.render_frame("png")
 
     def _capture_background(self):
         visible = [artist.get_visible() for artist in self.animated]
@@ -116,12 +123,12 @@ class Dashboard:
         if self._widget is None:
             import ipywidgets
 
-            image = ipywidgets.Image(value=self.render_png(), format="png")
+            image = ipywidgets.Image(value=self.render_frame(), format="jpeg")
             status = ipywidgets.HTML(self._status_html())
 
             def on_change(_change):
                 self.message = self._update(**self.values()) or ""
-                image.value = self.render_png()
+                image.value = self.render_frame()
                 status.value = self._status_html()
 
             for control in self.controls.values():
@@ -138,6 +145,14 @@ class Dashboard:
         from IPython.display import display
 
         display(self.widget())
+
+
+def _extremes(control):
+    """A slider's (min, max), or a choice's first and last option."""
+    if hasattr(control, "options"):
+        values = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        return values[0], values[-1]
+    return control.min, control.max
 
 
 def figure_is_finite(figure):

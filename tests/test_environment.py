@@ -72,3 +72,18 @@ def test_benchmark_runs_from_the_repository(argv):
                             text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert re.search(r"line\s+[\d.]+\s+[\d.]+\s+\d+x", result.stdout), result.stdout
+
+
+def test_notebooks_stand_alone_and_store_no_widget_state():
+    """No notebook writes or reads files another could depend on, edits sys.path, or
+    carries widget state (random ids and PNGs that change on every run)."""
+    forbidden = ["sys.path", "savefig(", "open(", "np.save", "np.load", "to_csv", "pickle"]
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = json.loads(path.read_text())
+        assert "widgets" not in nb["metadata"], f"{path.name}: run tools/run_notebooks.py"
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            source = "".join(cell["source"])
+            for word in forbidden:
+                assert word not in source, f"{path.name}: {word!r} in a code cell"

@@ -1,0 +1,188 @@
+"""Notebook 05: the noise dashboard at every corner and inside, the bias formula against a
+seeded simulation, and the self-checks with right and typical wrong answers."""
+
+import numpy as np
+import pytest
+
+import invlib
+from invlib import widgets
+from invlib.dashboards import noise
+from invlib.selfcheck import nb05
+
+
+@pytest.fixture(scope="module")
+def dashboard():
+    return noise.noise_dashboard()
+
+
+def fitted_slope(values):
+    """c, the slope of y on x, for the data the dashboard draws at these settings."""
+    x, y = invlib.data.line_data(values["n_samples"], theta=(noise.A_TRUE, noise.B_TRUE),
+                                 noise=values["noise"], noise_in=values["noise_in"],
+                                 y_range=noise.Y_RANGE, random_y=True, seed=noise.SEED)
+    return noise.inverse_regression(x, y)[0]
+
+
+def check_setting(dashboard, values):
+    message = dashboard.update(**values)
+    assert widgets.figure_is_finite(dashboard.figure), values
+    assert dashboard.render_png().startswith(b"\x89PNG"), values
+    if values["n_samples"] == 2 and values["noise"] > 0:
+        assert "m = 2" in message, (values, message)
+    elif fitted_slope(values) <= 0:
+        assert "wrong sign" in message, (values, message)
+    else:
+        assert message == "", (values, message)
+    for artist in dashboard.animated:
+        if hasattr(artist, "get_xdata"):
+            for data in (artist.get_xdata(), artist.get_ydata()):
+                assert np.all(np.abs(np.asarray(data, dtype=float)) <= noise.FAR), values
+    text = dashboard.animated[3].get_text()
+    assert "trained" in text and "classical" in text and "nan" not in text.lower()
+
+
+def test_defaults(dashboard):
+    assert dashboard.update(noise=1.0, n_samples=50, noise_in="x") == ""
+    assert set(dashboard.controls) == {"noise", "n_samples", "noise_in"}
+
+
+def test_every_corner(dashboard):
+    corners = list(dashboard.corners())
+    assert len(corners) == 2**3
+    assert {corner["noise_in"] for corner in corners} == {"x", "y"}
+    for corner in corners:
+        check_setting(dashboard, corner)
+
+
+def test_random_interior_points(dashboard):
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        values = {
+            "noise": float(rng.uniform(*noise.NOISE_RANGE)),
+            "n_samples": int(rng.integers(noise.SAMPLES_RANGE[0] + 1, noise.SAMPLES_RANGE[1])),
+            "noise_in": str(rng.choice(["x", "y"])),
+        }
+        check_setting(dashboard, values)
+
+
+def test_degenerate_settings_explain_themselves(dashboard):
+    # Two samples: both lines pass through both points and coincide.
+    assert "m = 2" in dashboard.update(noise=1.0, n_samples=2, noise_in="x")
+    # Eight samples with σ = 2 in y: for the dashboard's seed the slope of y on x is negative.
+    values = {"noise": 2.0, "n_samples": 8, "noise_in": "y"}
+    assert fitted_slope(values) < 0
+    check_setting(dashboard, values)
+    # No noise: both fits are the truth.
+    dashboard.update(noise=0.0, n_samples=2, noise_in="x")
+    assert dashboard.animated[3].get_text() == "â: trained 2.000, classical 2.000"
+
+
+def test_numbers_quoted_in_things_to_try(dashboard):
+    """The slopes the notebook's dashboard section quotes, and the wrong-sign setting."""
+    dashboard.update(noise=2.0, n_samples=1000, noise_in="x")
+    assert dashboard.animated[3].get_text() == "â: trained 3.433, classical 2.074"
+    dashboard.update(noise=2.0, n_samples=1000, noise_in="y")
+    assert dashboard.animated[3].get_text() == "â: trained 1.863, classical 0.541"
+    assert "wrong sign" in dashboard.update(noise=2.0, n_samples=8, noise_in="y")
+
+
+def test_no_trend_draws_a_vertical_line():
+    assert noise._slope_text(0.0) == "∞"
+    assert noise.message(50, 1.0, 0.0) != ""
+
+
+def test_inverse_regression_is_polyfit():
+    x, y = invlib.data.line_data(30, noise=0.7, random_y=True, seed=9)
+    assert np.allclose(noise.inverse_regression(x, y), np.polyfit(x, y, 1), rtol=1e-12, atol=1e-12)
+    assert np.allclose(noise.classical_fit(x, y), np.polyfit(y, x, 1), rtol=1e-12, atol=1e-12)
+
+
+def test_regression_needs_two_distinct_x():
+    with pytest.raises(ValueError, match="two distinct"):
+        noise.inverse_regression([1.0, 1.0], [0.0, 2.0])
+
+
+def test_slope_limits():
+    assert noise.slope_limits(2.0, 1.0, 4 / 3, "x") == pytest.approx((2.375, 2.0))
+    assert noise.slope_limits(2.0, 2.0, 4 / 3, "y") == pytest.approx((2.0, 0.5))
+    assert noise.VAR_Y == pytest.approx(4 / 3)
+    with pytest.raises(ValueError, match="noise_in"):
+        noise.slope_limits(2.0, 1.0, 1.0, "z")
+
+
+@pytest.mark.parametrize("theta, y_range, sigma", [
+    ((2.0, -4.0), (-2.0, 2.0), 0.5),
+    ((2.0, -4.0), (-2.0, 2.0), 1.5),
+    ((0.8, 1.0), (-1.0, 1.0), 0.2),   # V = 1/3: â → 0.8 + 0.04/(0.8/3) = 0.95
+])
+def test_bias_formula_against_a_seeded_simulation(theta, y_range, sigma):
+    a = theta[0]
+    var_y = (y_range[1] - y_range[0]) ** 2 / 12
+    n_sets, m = 400, 500
+    x, y = invlib.data.line_data(n_sets * m, theta=theta, noise=sigma, y_range=y_range,
+                                 random_y=True, seed=11)
+    a_hat = np.array([1.0 / noise.inverse_regression(xs, ys)[0]
+                      for xs, ys in zip(x.reshape(n_sets, m), y.reshape(n_sets, m))])
+    limit = a + sigma**2 / (a * var_y)
+    assert limit == pytest.approx(noise.slope_limits(a, sigma, var_y, "x")[0])
+    error = a_hat.std(ddof=1) / np.sqrt(n_sets)
+    assert abs(a_hat.mean() - limit) < 3 * error
+    assert a_hat.mean() - a > 10 * error  # the bias is real, and upwards
+
+
+def test_training_converges_to_the_regression():
+    x, y = invlib.data.line_data(300, noise=1.0, random_y=True, seed=4)
+    fit = invlib.train(invlib.Line(), x, y, theta0=(1.0, 0.0), y0=0.0, alpha=0.05, beta=1.5e-4,
+                       n_steps=40, n_epochs=2000)
+    c, d = noise.inverse_regression(x, y)
+    assert fit.theta == pytest.approx((1 / c, -d / c), abs=1e-6)
+
+
+# --------------------------------------------------------------------------------------
+# Self-checks
+# --------------------------------------------------------------------------------------
+
+def test_biased_slope_check():
+    assert nb05.expected_biased_slope() == pytest.approx(0.56)
+    assert nb05.check_biased_slope(0.56)
+    assert nb05.check_biased_slope(0.5600001)
+    # the solution's numbers: c = aV/(a²V + σ²) = 1.5/0.84, and â is 12 % too large
+    assert 1.5 / 0.84 == pytest.approx(1.786, abs=5e-4)
+    assert nb05.expected_biased_slope() / nb05.BIAS_A == pytest.approx(1.12)
+    wrong = {0.5: "true slope", 1.5 / 0.84: "inverse", 0.44: "other way", 0.7: "squared",
+             1.04: "denominator", 0.62: "a·V", 0.53: "lost the a", 0.68: "lost Var y",
+             1.5 / 3.09: "classical", "0.56": "single number", 0.6: "too large"}
+    for answer, phrase in wrong.items():
+        feedback = nb05.check_biased_slope(answer)
+        assert not feedback and phrase in feedback.message, (answer, feedback.message)
+
+
+def test_better_estimator_check():
+    errors = nb05.prediction_errors()
+    # the numbers quoted in the notebook's solution
+    assert errors["inside", "trained"] == pytest.approx(0.062, abs=5e-4)
+    assert errors["inside", "classical"] == pytest.approx(0.065, abs=5e-4)
+    assert errors["outside", "trained"] == pytest.approx(0.093, abs=5e-4)
+    assert errors["outside", "classical"] == pytest.approx(0.076, abs=5e-4)
+    assert nb05.check_better_estimator("trained", "classical")
+    assert nb05.check_better_estimator("Inverse regression", "forward")
+    both_wrong = nb05.check_better_estimator("classical", "trained")
+    assert not both_wrong and "Inside" in both_wrong.message and "Outside" in both_wrong.message
+    outside_wrong = nb05.check_better_estimator("trained", "trained")
+    assert not outside_wrong and "Outside" in outside_wrong.message
+    assert "Inside" not in outside_wrong.message
+    unreadable = nb05.check_better_estimator(1, "classical")
+    assert not unreadable and "'trained' or 'classical'" in unreadable.message
+
+
+def test_amplification_check():
+    assert nb05.check_amplification(0.2)
+    assert 1 / nb05.AMPLIFY_A == pytest.approx(20)  # "20 times larger" in the solution
+    wrong = {0.01: "divides by a", 0.0005: "do not multiply", 0.04: "variance", 4.0: "once",
+             5.0: "Upside down", 20.0: "amplification factor", -0.2: "sign", 0.3: "too large"}
+    for answer, phrase in wrong.items():
+        feedback = nb05.check_amplification(answer)
+        assert not feedback and phrase in feedback.message, (answer, feedback.message)
+    x_obs, _ = invlib.data.line_data(10_000, theta=(0.05, -4.0), noise=0.01, y_range=(1, 1),
+                                     seed=0)
+    assert np.std((x_obs + 4.0) / 0.05) == pytest.approx(0.2, rel=0.02)

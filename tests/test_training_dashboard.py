@@ -1,0 +1,249 @@
+"""Notebook 04: the training dashboard and the exercises' self-checks.
+
+The dashboard is called at every corner of its sliders and at seeded interior points; the
+claims that the notebook's "things to try" make about it are checked here too.
+"""
+
+import numpy as np
+import pytest
+
+import invlib
+from invlib import dashboards, widgets
+from invlib.selfcheck import nb04
+
+training_dashboards = dashboards.training
+
+
+@pytest.fixture(scope="module")
+def dashboard():
+    return training_dashboards.training_dashboard()
+
+
+@pytest.fixture
+def fresh(dashboard):
+    """The module's dashboard, put back to its default settings after the test."""
+    defaults = dashboard.values()
+    yield dashboard
+    dashboard.update(**defaults)
+
+
+def _drawn(artist):
+    return np.asarray(artist.get_xdata(), dtype=float).size > 0
+
+
+def _moving_lines(dashboard):
+    ax_loss, ax_fit = dashboard.figure.axes
+    curve = ax_loss.get_lines()[0]
+    model_line = [line for line in ax_fit.get_lines() if line.get_label() == "trained model"][0]
+    predictions = ax_fit.get_lines()[-1]
+    return curve, model_line, predictions
+
+
+# --------------------------------------------------------------------------------------
+# The dashboard
+# --------------------------------------------------------------------------------------
+
+
+def test_defaults(dashboard):
+    assert dashboard.values() == {"alpha": 0.05, "beta": 0.005, "n_steps": 20, "noise": 0.0,
+                                  "n_epochs": 1000}
+    assert dashboard.message == ""
+    assert widgets.figure_is_finite(dashboard.figure)
+    assert dashboard.controls["n_epochs"].continuous_update is False
+    assert all(_drawn(line) for line in _moving_lines(dashboard))
+
+
+def test_every_corner(fresh):
+    corners = list(fresh.corners())
+    assert len(corners) == 2**5
+    for corner in corners:
+        message = fresh.update(**corner)
+        assert isinstance(message, str)
+        assert widgets.figure_is_finite(fresh.figure), corner
+        assert fresh.render_png().startswith(b"\x89PNG")
+        unstable = corner["alpha"] * invlib.data.original_problem().a0 ** 2 >= 1
+        if unstable and corner["n_steps"] == 50:
+            assert message.startswith("Training diverged"), corner
+            assert not any(_drawn(line) for line in _moving_lines(fresh)), corner
+
+
+def test_seeded_interior_points(fresh):
+    rng = np.random.default_rng(2024)
+    low_high = {name: (c.min, c.max) for name, c in fresh.controls.items()}
+    for _ in range(10):
+        values = {name: float(rng.uniform(low, high)) for name, (low, high) in low_high.items()}
+        values["n_steps"] = int(round(values["n_steps"]))
+        values["n_epochs"] = int(round(values["n_epochs"] / 50) * 50)
+        message = fresh.update(**values)
+        assert isinstance(message, str)
+        assert widgets.figure_is_finite(fresh.figure), values
+        fresh.render_png()
+
+
+def test_predictions_are_the_unrolled_steps(fresh):
+    fresh.update(noise=0.5, n_steps=7)
+    _, _, predictions = _moving_lines(fresh)
+    x, y = invlib.data.line_data(noise=0.5, seed=training_dashboards.NOISE_SEED)
+    problem = invlib.data.original_problem()
+    fit = invlib.train(invlib.Line(), x, y, (problem.a0, 0.0), problem.y0_training, 0.05,
+                       0.005, 7, 1000, bounds=problem.bounds)
+    h, _ = invlib.unroll(invlib.Line(), fit.theta, x, problem.y0_training, 0.05, 7)
+    assert np.allclose(predictions.get_xdata(), h, rtol=0, atol=1e-12)
+    assert np.allclose(predictions.get_ydata(), x)
+
+
+def test_divergence_is_reported_and_cleared(fresh):
+    """Things to try: α = 0.12 > 1/a₀² ≈ 0.0864 with N = 20 diverges."""
+    a0 = invlib.data.original_problem().a0
+    assert 0.12 * a0**2 > 1
+    message = fresh.update(alpha=0.12, n_steps=20)
+    assert message.startswith("Training diverged") and "Lower α" in message
+    assert not any(_drawn(line) for line in _moving_lines(fresh))
+    assert widgets.figure_is_finite(fresh.figure)
+    assert fresh.update(alpha=0.05) == ""
+    assert all(_drawn(line) for line in _moving_lines(fresh))
+
+
+def test_outer_divergence_message():
+    message = training_dashboards.divergence_message(0.08, 0.02, 3.4014)
+    assert "β = 0.02" in message and "Lower β" in message
+
+
+def test_large_beta_overshoots(fresh):
+    """Things to try: β = 0.3 makes the outer steps overshoot."""
+    message = fresh.update(beta=0.3)
+    assert message.startswith("T ended higher than it started") and "Lower β" in message
+    assert widgets.figure_is_finite(fresh.figure)
+
+
+def test_few_steps_cannot_reach_the_slope(fresh):
+    """Things to try: with N = 3 (α = 0.05) T stalls near 0.46 however long we train:
+    near a = 2 the slope (1 − q³)/a of h is at most 0.39, short of the 1/2 the data need."""
+    a = np.linspace(0.5, 3.0, 2501)
+    q = 1 - 2 * 0.05 * a**2
+    assert abs(((1 - q**3) / a).max() - 0.39) < 0.005
+    problem = invlib.data.original_problem()
+    losses, trained_a = [], []
+    for n_epochs in (1000, 2500):
+        fresh.update(n_steps=3, n_epochs=n_epochs)
+        fit = invlib.train(invlib.Line(), problem.x, problem.y, (problem.a0, 0.0),
+                           problem.y0_training, 0.05, 0.005, 3, n_epochs, bounds=problem.bounds)
+        losses.append(fit.losses[-1])
+        trained_a.append(fit.theta[0])
+    assert all(abs(T - 0.46) < 0.01 for T in losses)
+    # A larger α (or more steps) reaches the slope and T drops.
+    assert all(1.9 < theta_a < 2.3 for theta_a in trained_a)
+    for alpha, n_steps in ((0.1, 3), (0.05, 20)):
+        fit = invlib.train(invlib.Line(), problem.x, problem.y, (problem.a0, 0.0),
+                           problem.y0_training, alpha, 0.005, n_steps, 2500, bounds=problem.bounds)
+        assert fit.losses[-1] < 1e-3  # from 0.46
+
+
+def test_noise_levels_off_on_the_floor(fresh):
+    """Things to try: σ = 0.5 puts T on the dotted floor, and the line leaves the truth."""
+    assert fresh.update(noise=0.5) == ""
+    x, y = invlib.data.line_data(noise=0.5, seed=training_dashboards.NOISE_SEED)
+    problem = invlib.data.original_problem()
+    fit = invlib.train(invlib.Line(), x, y, (problem.a0, 0.0), problem.y0_training, 0.05,
+                       0.005, 20, 1000, bounds=problem.bounds)
+    best = training_dashboards.floor(x, y)
+    assert abs(fit.losses[-1] / best - 1) < 1e-5
+    assert abs(fit.theta[1] + 4) > 0.05
+    ax_loss = fresh.figure.axes[0]
+    floor_line = ax_loss.get_lines()[1]
+    assert np.allclose(floor_line.get_ydata(), best)
+
+
+def test_kernel_side_work_is_quick(dashboard):
+    """Not a benchmark: a loose bound that catches an accidental full redraw or a slow path."""
+    import time
+
+    dashboard.update(noise=0.05)
+    dashboard.render_png()
+    times = []
+    for k in range(5):
+        start = time.perf_counter()
+        dashboard.update(noise=0.05 * (k % 2))
+        dashboard.render_png()
+        times.append(time.perf_counter() - start)
+    assert np.median(times) < 0.5
+
+
+# --------------------------------------------------------------------------------------
+# The self-checks
+# --------------------------------------------------------------------------------------
+
+
+def test_expected_values():
+    """The numbers the exercises' solutions state."""
+    assert abs(nb04.expected_training_loss() - 0.72) < 1e-12
+    assert abs(nb04.expected_dT_db() - 2.5) < 0.01
+    problem = invlib.data.original_problem()
+    _, gradient = invlib.training_gradient(invlib.Line(), nb04.SIGN_THETA, problem.x, problem.y,
+                                           problem.y0_training, 0.05, 20)
+    assert np.allclose(gradient, (-1.24, 2.50), rtol=0, atol=0.005)
+    assert abs(nb04.expected_slope() - 0.496) < 1e-12
+
+
+@pytest.mark.parametrize("answer", [0.72, 0.7200000001])
+def test_training_loss_right(answer):
+    assert nb04.check_training_loss(answer)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (0.0, "inversion is finished"),
+    (0.24, "mean"),
+    (0.32, "squared predictions"),
+    (3.92, "uphill"),
+    (1.28, "half as long"),
+    (2.0, "no step at all"),
+    (1.2, "|r_i|"),
+    (-0.72, "wrong sign"),
+    (0.5, "too small"),
+    ("0.72", "single number"),
+    (float("nan"), "finite"),
+])
+def test_training_loss_wrong(answer, words):
+    feedback = nb04.check_training_loss(answer)
+    assert not feedback and words in feedback.message
+
+
+@pytest.mark.parametrize("answer", ["positive", " Positive ", "+", 1, 2.5])
+def test_sign_right(answer):
+    assert nb04.check_sign_dT_db(answer)
+
+
+@pytest.mark.parametrize("answer, words", [
+    ("negative", "Mind the sign"),
+    (-1, "Mind the sign"),
+    (0, "residuals sum to 0"),
+    ("zero", "residuals sum to 0"),
+    ("maybe", "Answer with"),
+    (None, "Answer with"),
+    (True, "Answer with"),
+])
+def test_sign_wrong(answer, words):
+    feedback = nb04.check_sign_dT_db(answer)
+    assert not feedback and words in feedback.message
+
+
+@pytest.mark.parametrize("answer", [0.496, 0.49601])
+def test_slope_right(answer):
+    assert nb04.check_slope(answer)
+
+
+@pytest.mark.parametrize("answer, words", [
+    (0.5, "limit N → ∞"),
+    (0.992, "divide by a"),
+    (1.984, "do not multiply"),
+    (0.392, "the 2 comes from"),
+    (0.48, "Off by one"),
+    (0.4992, "Off by one"),
+    (0.004, "left of the start"),
+    (-0.496, "wrong sign"),
+    (0.3, "too small"),
+    ([0.496], "single number"),
+])
+def test_slope_wrong(answer, words):
+    feedback = nb04.check_slope(answer)
+    assert not feedback and words in feedback.message

@@ -51,10 +51,11 @@ def test_forward_mode_matches_finite_differences(name, n_steps):
 
 @pytest.mark.parametrize("name", MODELS)
 def test_forward_mode_matches_sympy_derivative_of_unrolled_steps(name):
-    """sympy writes g_N out for N = 4 and differentiates it: an independent derivative."""
+    """sympy writes g_N out for N = 3 and differentiates it: an independent derivative.
+    (The written-out expression grows ×3 per step for the nonlinear models, so N stays small.)"""
     model = MODELS[name]
     theta, x, y0, alpha = SETTINGS[name]
-    n_steps = 4
+    n_steps = 3
     g_expr = symbolic.unrolled_expression(model, n_steps, g0=sympy.Float(y0))
     args = (symbolic.x, symbolic.alpha, *model.params)
     values = sympy.lambdify(args, [g_expr, *[sympy.diff(g_expr, p) for p in model.params]])

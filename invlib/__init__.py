@@ -6,6 +6,7 @@ The computing core (numpy and sympy only) is imported here:
 - :mod:`invlib.inversion`  prediction as inversion: :func:`invert`, :func:`unroll`,
   :func:`implicit_gradient`
 - :mod:`invlib.training`   training through the unrolled steps: :func:`train`
+- :mod:`invlib.gradients`  unrolled vs implicit vs one-step derivative estimates
 - :mod:`invlib.symbolic`   sympy derivations (update rule, tangent recursion, closed form)
 - :mod:`invlib.data`       the original problem and toy data
 
@@ -13,7 +14,7 @@ Plots, widgets and learner self-checks stand on top and are imported on their ow
 ``from invlib import plots, widgets, selfcheck``.
 """
 
-from . import data, symbolic
+from . import data, gradients, symbolic
 from ._validate import DivergenceError
 from .inversion import (
     InversionResult,
@@ -39,6 +40,7 @@ __all__ = [
     "TrainResult",
     "data",
     "descent_step",
+    "gradients",
     "implicit_gradient",
     "inner_gradient",
     "inner_loss",

@@ -1,0 +1,127 @@
+r"""Notebook 08: three estimates of :math:`\partial y^*/\partial a` against the step n.
+
+The line :math:`f(y) = a y + b` with b = −4 and x = 0 (the original problem), started at the
+original's seeded :math:`g_0 \approx -2.509`. Sliders set the step α, the number of steps N
+and the slope a. The panel draws, for n = 0 … N and on a log scale, how far each estimate
+of :math:`\partial y^*/\partial a = -y^*/a` is from it:
+
+- the unrolled derivative :math:`\partial g_n/\partial a`,
+- the implicit formula :math:`-\partial^2_{ya}L/\partial^2_{yy}L` evaluated at :math:`g_n`,
+- the one-step estimate :math:`-\alpha\,\partial^2_{ya}L(g_{n-1})`,
+
+and a vertical marker at :math:`n^* = 1/\ln(1/|q|)`, where the factor :math:`n|q|^{n-1}` of
+the unrolled error peaks (:math:`q = 1 - 2\alpha a^2`). For :math:`\alpha \ge 1/a^2` the steps
+do not converge: the moving artists are emptied and the message line says why.
+"""
+
+import numpy as np
+
+from .. import data, gradients, plots, widgets
+from ..models import Line
+
+#: The original problem's b and x (so y* = 4/a), and the slider ranges (min, max).
+B, X = -4.0, 0.0
+ALPHA_RANGE, STEPS_RANGE, A_RANGE = (0.005, 0.3), (1, 100), (1.0, 3.0)
+#: The fixed window: errors are drawn between these (log scale).
+ERROR_LIMITS = (1e-17, 1e4)
+#: Drawn values are clipped to this range, so that exact zeros (q = 0) stay finite on a
+#: log axis and nothing huge reaches the renderer.
+DRAWN = (1e-18, 1e6)
+#: α·a² within this of 1 counts as 1 (a slider value is not exactly 1/a²).
+EDGE = 1e-9
+#: One colour per estimator, shared with the notebook's figures.
+COLORS = {"unrolled": plots.COLORS["path"], "implicit": plots.COLORS["truth"],
+          "one-step": plots.COLORS["model"], "iterate": plots.COLORS["data"]}
+
+
+def converges(alpha, a):
+    """True when the steps converge for the line: α·a² < 1, i.e. |q| < 1."""
+    return alpha * a * a < 1.0 - EDGE
+
+
+def message(alpha, a):
+    """The sentence for the learner: '' while the steps converge."""
+    if converges(alpha, a):
+        return ""
+    q = 1.0 - 2.0 * alpha * a * a
+    return (f"α = {alpha:.3f} ≥ 1/a² = {1.0 / (a * a):.3f}: q = 1 − 2αa² = {q:.2f}, so the steps "
+            "do not converge. There is no limit y* for the iterates to approach, and no "
+            "estimate of ∂y*/∂a can improve with n. Lower α below 1/a².")
+
+
+def errors(alpha, n_steps, a, y0):
+    r"""The errors of the three estimates of :math:`\partial y^*/\partial a` for n = 0 … N.
+
+    Returns a dict with the arrays ``"unrolled"``, ``"implicit"``, ``"one-step"`` (which
+    starts at n = 1: before the first step there is no step to differentiate) and
+    ``"iterate"`` (:math:`|g_n - y^*|`). Needs converging steps.
+    """
+    theta = (a, B)
+    exact = -(X - B) / a / a  # ∂y*/∂a = −y*/a
+    estimates = gradients.gradient_estimates(Line(), theta, X, y0, alpha, n_steps)
+    return {
+        "unrolled": np.abs(estimates.unrolled[:, 0] - exact),
+        "implicit": np.abs(estimates.implicit[:, 0] - exact),
+        "one-step": np.abs(estimates.one_step[1:, 0] - exact),
+        "iterate": np.abs(estimates.g - (X - B) / a),
+    }
+
+
+def gradients_dashboard(alpha=0.24, n_steps=60, a=2.0):
+    r"""Sliders α, N and a; the three errors against n on a log scale, with the peak n*.
+
+    The default α = 0.24 (with a = 2, q = −0.92) shows the unrolled error climbing for
+    about 12 steps before it falls, while the implicit estimate falls from the start.
+    """
+    y0 = data.original_problem().y0_inversion
+    figure, ax = plots.new_figure(width=6.4, height=3.8)
+    first = errors(alpha, n_steps, a, y0)
+    lines = {}
+    for name, label in [("unrolled", r"unrolled $\partial g_n/\partial a$"),
+                        ("implicit", r"implicit formula at $g_n$"),
+                        ("one-step", r"one-step, $-\alpha\,\partial^2_{ya}L(g_{n-1})$")]:
+        start = 1 if name == "one-step" else 0
+        values = np.clip(first[name], *DRAWN)
+        (lines[name],) = ax.plot(np.arange(start, start + values.size), values,
+                                 color=COLORS[name], label=label, marker="o", markersize=2,
+                                 linewidth=1.4)
+    peak = ax.axvline(0.0, color="black", linestyle="--", linewidth=1,
+                      label=r"$n^* = 1/\ln(1/|q|)$")
+    ax.set_yscale("log")
+    ax.set_xlim(-1, STEPS_RANGE[1] + 1)
+    ax.set_ylim(*ERROR_LIMITS)
+    ax.set_xlabel("step $n$")
+    ax.set_ylabel(r"error in $\partial y^*/\partial a$")
+    ax.set_title(r"line $f(y) = a y - 4$, $x = 0$: three estimates of $\partial y^*/\partial a$",
+                 fontsize=10)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="lower left", fontsize=8, framealpha=0.8)
+    # Top right stays clear at the defaults: the errors there have already fallen.
+    info = ax.text(0.98, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=9)
+
+    def update(alpha, n_steps, a):
+        q = 1.0 - 2.0 * alpha * a * a
+        if not converges(alpha, a):
+            for line in lines.values():
+                line.set_data([], [])
+            peak.set_visible(False)
+            info.set_text(f"q = {q:.3f}: no convergence".replace("-", "−"))
+            return message(alpha, a)
+        found = errors(alpha, n_steps, a, y0)
+        for name, line in lines.items():
+            start = 1 if name == "one-step" else 0
+            values = np.clip(found[name], *DRAWN)
+            line.set_data(np.arange(start, start + values.size), values)
+        n_star = gradients.peak_step(q)
+        peak.set_xdata([n_star, n_star])
+        peak.set_visible(True)
+        # Plain text, not mathtext: parsing TeX on every frame would cost ~20 ms.
+        info.set_text(f"q = 1 − 2αa² = {q:.3f},  n* = {n_star:.1f}".replace("-", "−"))
+        return ""
+
+    controls = {
+        "alpha": widgets.float_slider("step α", *ALPHA_RANGE, 0.005, alpha),
+        "n_steps": widgets.int_slider("steps N", *STEPS_RANGE, n_steps),
+        "a": widgets.float_slider("slope a", *A_RANGE, 0.05, a),
+    }
+    return widgets.Dashboard(figure, update, controls, animated=[*lines.values(), peak, info])

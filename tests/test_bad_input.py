@@ -102,23 +102,42 @@ BAD_VALUES = st.one_of(
     st.just(float("nan")), st.just(float("inf")), st.just(-float("inf")),
     st.floats(max_value=0.0, allow_nan=False), st.text(max_size=3), st.none(),
     st.lists(st.floats(), min_size=2, max_size=4), st.just([]), st.complex_numbers(),
+    st.integers(min_value=100_001, max_value=10**12), st.integers(max_value=-1),
+    st.just(np.zeros((2, 2))), st.just(True), st.just(object()),
 )
-ARGUMENTS = st.sampled_from(["theta", "x", "y0", "alpha", "n_steps", "momentum"])
+CALLS = {
+    invlib.invert: (GOOD, ["theta", "x", "y0", "alpha", "n_steps", "momentum"]),
+    invlib.unroll: (GOOD, ["theta", "x", "y0", "alpha", "n_steps", "momentum"]),
+    invlib.train: (TRAIN, ["x", "y", "theta0", "y0", "alpha", "beta", "n_steps", "n_epochs",
+                           "momentum", "inner_momentum"]),
+}
 
 
-@settings(max_examples=250, deadline=None)
-@given(argument=ARGUMENTS, value=BAD_VALUES)
-def test_generated_bad_inputs_get_a_clear_error(argument, value):
+@st.composite
+def bad_calls(draw):
+    function = draw(st.sampled_from(list(CALLS)))
+    good, arguments = CALLS[function]
+    argument = draw(st.sampled_from(arguments))
+    return function, good, argument, draw(BAD_VALUES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(call=bad_calls())
+def test_generated_bad_inputs_get_a_clear_error(call):
     """Each generated bad value either is valid (and then gives finite numbers) or raises a
-    TypeError/ValueError whose message names the argument."""
-    kwargs = {**GOOD, argument: value}
+    TypeError/ValueError whose message names the argument — never a warning or a NaN."""
+    function, good, argument, value = call
+    kwargs = {**good, argument: value}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            g, dg = invlib.unroll(**kwargs)
+            result = function(**kwargs)
     except (TypeError, ValueError) as error:
-        assert argument in str(error) or (argument == "y0" and "x and y0" in str(error))
+        message = str(error)
+        assert argument in message or (argument in ("x", "y", "y0") and "shape" in message), message
     except invlib.DivergenceError:
-        pass  # a valid but unstable setting: reported clearly, not as NaN
+        pass  # a valid but unstable setting, reported with its reason
     else:
-        assert np.all(np.isfinite(g)) and np.all(np.isfinite(dg))
+        values = [result.theta, result.losses] if function is invlib.train else (
+            [result.y, result.path] if function is invlib.invert else list(result))
+        assert all(np.all(np.isfinite(v)) for v in values)

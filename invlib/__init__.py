@@ -8,13 +8,14 @@ The computing core (numpy and sympy only) is imported here:
 - :mod:`invlib.training`   training through the unrolled steps: :func:`train`
 - :mod:`invlib.gradients`  unrolled vs implicit vs one-step derivative estimates
 - :mod:`invlib.symbolic`   sympy derivations (update rule, tangent recursion, closed form)
+- :mod:`invlib.regression` least-squares fits: inverse regression vs the classical fit
 - :mod:`invlib.data`       the original problem and toy data
 
 Plots, widgets and learner self-checks stand on top and are imported on their own:
 ``from invlib import plots, widgets, selfcheck``.
 """
 
-from . import data, gradients, symbolic
+from . import data, gradients, regression, symbolic
 from ._validate import DivergenceError
 from .inversion import (
     InversionResult,
@@ -41,6 +42,7 @@ __all__ = [
     "data",
     "descent_step",
     "gradients",
+    "regression",
     "implicit_gradient",
     "inner_gradient",
     "inner_loss",

@@ -1,11 +1,12 @@
-"""Notebook 05: the noise dashboard at every corner and inside, the bias formula against a
-seeded simulation, and the self-checks with right and typical wrong answers."""
+"""Notebook 05: the noise dashboard at every corner and inside, and the self-checks with
+right and typical wrong answers. The fits and their limits (invlib.regression) are tested
+in test_regression.py."""
 
 import numpy as np
 import pytest
 
 import invlib
-from invlib import widgets
+from invlib import regression, widgets
 from invlib.dashboards import noise
 from invlib.selfcheck import nb05
 
@@ -20,13 +21,14 @@ def fitted_slope(values):
     x, y = invlib.data.line_data(values["n_samples"], theta=(noise.A_TRUE, noise.B_TRUE),
                                  noise=values["noise"], noise_in=values["noise_in"],
                                  y_range=noise.Y_RANGE, random_y=True, seed=noise.SEED)
-    return noise.inverse_regression(x, y)[0]
+    return regression.inverse_regression(x, y)[0]
 
 
 def check_setting(dashboard, values):
     message = dashboard.update(**values)
     assert widgets.figure_is_finite(dashboard.figure), values
     assert dashboard.render_png().startswith(b"\x89PNG"), values
+    assert dashboard.render_frame().startswith(b"\xff\xd8"), values  # JPEG, as the widget shows
     if values["n_samples"] == 2 and values["noise"] > 0:
         assert "m = 2" in message, (values, message)
     elif fitted_slope(values) <= 0:
@@ -91,51 +93,23 @@ def test_no_trend_draws_a_vertical_line():
     assert noise.message(50, 1.0, 0.0) != ""
 
 
-def test_inverse_regression_is_polyfit():
-    x, y = invlib.data.line_data(30, noise=0.7, random_y=True, seed=9)
-    assert np.allclose(noise.inverse_regression(x, y), np.polyfit(x, y, 1), rtol=1e-12, atol=1e-12)
-    assert np.allclose(noise.classical_fit(x, y), np.polyfit(y, x, 1), rtol=1e-12, atol=1e-12)
-
-
-def test_regression_needs_two_distinct_x():
-    with pytest.raises(ValueError, match="two distinct"):
-        noise.inverse_regression([1.0, 1.0], [0.0, 2.0])
-
-
-def test_slope_limits():
-    assert noise.slope_limits(2.0, 1.0, 4 / 3, "x") == pytest.approx((2.375, 2.0))
-    assert noise.slope_limits(2.0, 2.0, 4 / 3, "y") == pytest.approx((2.0, 0.5))
+def test_dashboard_uses_the_core_fits():
+    """The dashboard draws invlib.regression's fits, and its limits are the core's."""
+    assert noise.inverse_regression is regression.inverse_regression
+    assert noise.classical_fit is regression.classical_fit
+    assert noise.slope_limits is regression.slope_limits
     assert noise.VAR_Y == pytest.approx(4 / 3)
-    with pytest.raises(ValueError, match="noise_in"):
-        noise.slope_limits(2.0, 1.0, 1.0, "z")
 
 
-@pytest.mark.parametrize("theta, y_range, sigma", [
-    ((2.0, -4.0), (-2.0, 2.0), 0.5),
-    ((2.0, -4.0), (-2.0, 2.0), 1.5),
-    ((0.8, 1.0), (-1.0, 1.0), 0.2),   # V = 1/3: â → 0.8 + 0.04/(0.8/3) = 0.95
-])
-def test_bias_formula_against_a_seeded_simulation(theta, y_range, sigma):
-    a = theta[0]
-    var_y = (y_range[1] - y_range[0]) ** 2 / 12
-    n_sets, m = 400, 500
-    x, y = invlib.data.line_data(n_sets * m, theta=theta, noise=sigma, y_range=y_range,
-                                 random_y=True, seed=11)
-    a_hat = np.array([1.0 / noise.inverse_regression(xs, ys)[0]
-                      for xs, ys in zip(x.reshape(n_sets, m), y.reshape(n_sets, m))])
-    limit = a + sigma**2 / (a * var_y)
-    assert limit == pytest.approx(noise.slope_limits(a, sigma, var_y, "x")[0])
-    error = a_hat.std(ddof=1) / np.sqrt(n_sets)
-    assert abs(a_hat.mean() - limit) < 3 * error
-    assert a_hat.mean() - a > 10 * error  # the bias is real, and upwards
-
-
-def test_training_converges_to_the_regression():
-    x, y = invlib.data.line_data(300, noise=1.0, random_y=True, seed=4)
-    fit = invlib.train(invlib.Line(), x, y, theta0=(1.0, 0.0), y0=0.0, alpha=0.05, beta=1.5e-4,
-                       n_steps=40, n_epochs=2000)
-    c, d = noise.inverse_regression(x, y)
-    assert fit.theta == pytest.approx((1 / c, -d / c), abs=1e-6)
+def test_frames_follow_the_sliders(dashboard):
+    """Two different settings give two different frames; the same setting the same frame."""
+    dashboard.update(noise=0.5, n_samples=200, noise_in="x")
+    first = dashboard.render_frame()
+    dashboard.update(noise=1.5, n_samples=200, noise_in="y")
+    second = dashboard.render_frame()
+    dashboard.update(noise=0.5, n_samples=200, noise_in="x")
+    assert dashboard.render_frame() == first != second
+    dashboard.update(noise=1.0, n_samples=50, noise_in="x")
 
 
 # --------------------------------------------------------------------------------------

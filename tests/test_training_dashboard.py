@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import invlib
-from invlib import dashboards, widgets
+from invlib import dashboards, regression, widgets
 from invlib.selfcheck import nb04
 
 training_dashboards = dashboards.training
@@ -61,6 +61,7 @@ def test_every_corner(fresh):
         assert isinstance(message, str)
         assert widgets.figure_is_finite(fresh.figure), corner
         assert fresh.render_png().startswith(b"\x89PNG")
+        assert fresh.render_frame().startswith(b"\xff\xd8")  # JPEG, as the widget shows
         unstable = corner["alpha"] * invlib.data.original_problem().a0 ** 2 >= 1
         if unstable and corner["n_steps"] == 50:
             assert message.startswith("Training diverged"), corner
@@ -77,7 +78,7 @@ def test_seeded_interior_points(fresh):
         message = fresh.update(**values)
         assert isinstance(message, str)
         assert widgets.figure_is_finite(fresh.figure), values
-        fresh.render_png()
+        assert fresh.render_frame().startswith(b"\xff\xd8")
 
 
 def test_predictions_are_the_unrolled_steps(fresh):
@@ -122,6 +123,7 @@ def test_few_steps_cannot_reach_the_slope(fresh):
     a = np.linspace(0.5, 3.0, 2501)
     q = 1 - 2 * 0.05 * a**2
     assert abs(((1 - q**3) / a).max() - 0.39) < 0.005
+    assert abs(a[np.argmax((1 - q**3) / a)] - 2.1) < 0.01  # "its peak, near a = 2.1"
     problem = invlib.data.original_problem()
     losses, trained_a = [], []
     for n_epochs in (1000, 2500):
@@ -146,7 +148,7 @@ def test_noise_levels_off_on_the_floor(fresh):
     problem = invlib.data.original_problem()
     fit = invlib.train(invlib.Line(), x, y, (problem.a0, 0.0), problem.y0_training, 0.05,
                        0.005, 20, 1000, bounds=problem.bounds)
-    best = training_dashboards.floor(x, y)
+    best = regression.regression_floor(x, y)
     assert abs(fit.losses[-1] / best - 1) < 1e-5
     assert abs(fit.theta[1] + 4) > 0.05
     ax_loss = fresh.figure.axes[0]
@@ -159,12 +161,12 @@ def test_kernel_side_work_is_quick(dashboard):
     import time
 
     dashboard.update(noise=0.05)
-    dashboard.render_png()
+    dashboard.render_frame()
     times = []
     for k in range(5):
         start = time.perf_counter()
         dashboard.update(noise=0.05 * (k % 2))
-        dashboard.render_png()
+        dashboard.render_frame()
         times.append(time.perf_counter() - start)
     assert np.median(times) < 0.5
 

@@ -10,13 +10,16 @@ Two ways to learn the line from the m pairs :math:`(x_i, y_i)`:
 - **trained** (inverse regression): training through the inversion minimises
   :math:`T = \sum_i (y_i - h(x_i))^2` with :math:`h(x) = (x - b)/a` for :math:`N \to \infty`,
   so it is the least-squares line of y on x, :math:`y \approx c\,x + d`, and
-  :math:`\hat a = 1/c`, :math:`\hat b = -d/c` (:func:`inverse_regression`);
+  :math:`\hat a = 1/c`, :math:`\hat b = -d/c`;
 - **classical**: fit the forward model :math:`x \approx \hat a\,y + \hat b` by least
-  squares of x on y (:func:`classical_fit`), then invert it, :math:`y = (x - \hat b)/\hat a`.
+  squares of x on y, then invert it, :math:`y = (x - \hat b)/\hat a`.
 
-For :math:`m \to \infty` (:func:`slope_limits`): with noise in x the trained slope tends to
-:math:`a + \sigma^2/(aV)` and the classical one to :math:`a`; with noise in y the trained
-slope tends to :math:`a` and the classical one to :math:`aV/(V + \sigma^2)`.
+Both fits and their limits for :math:`m \to \infty` live in the computing core,
+:mod:`invlib.regression` (:func:`~invlib.regression.inverse_regression`,
+:func:`~invlib.regression.classical_fit`, :func:`~invlib.regression.slope_limits`): with
+noise in x the trained slope tends to :math:`a + \sigma^2/(aV)` and the classical one to
+:math:`a`; with noise in y the trained slope tends to :math:`a` and the classical one to
+:math:`aV/(V + \sigma^2)`.
 
 The dashboard's left panel draws the data, the truth and both lines in the plane
 (y across, x up); the right panel draws both limits against σ and the current estimates.
@@ -28,6 +31,7 @@ window's x range, which stays finite even when :math:`c = 0` (a vertical line in
 import numpy as np
 
 from .. import data, plots, widgets
+from ..regression import classical_fit, inverse_regression, slope_limits
 
 #: The true line x = a·y + b, the range of the causes y and their variance V.
 A_TRUE, B_TRUE = 2.0, -4.0
@@ -42,41 +46,6 @@ Y_LIMITS, X_LIMITS = (-4.5, 4.5), (-14.0, 6.0)
 SLOPE_LIMITS = (0.0, 4.2)
 #: Drawn coordinates are kept within ±FAR, so that no huge number reaches the renderer.
 FAR = 1e6
-
-
-def inverse_regression(x, y):
-    r"""The least-squares line of y on x, :math:`y \approx c\,x + d`: returns ``(c, d)``.
-
-    .. math:: c = \frac{\sum_i (x_i - \bar x)(y_i - \bar y)}{\sum_i (x_i - \bar x)^2},
-              \qquad d = \bar y - c\,\bar x .
-
-    This is what training through the inversion converges to for :math:`N \to \infty`
-    (the prediction :math:`h(x) = x/a - b/a` is such a line). Needs two distinct x values.
-    """
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    xc = x - x.mean()
-    if not xc @ xc > 0:
-        raise ValueError("the regression of y on x needs at least two distinct x values")
-    c = float(xc @ (y - y.mean()) / (xc @ xc))
-    return c, float(y.mean() - c * x.mean())
-
-
-def classical_fit(x, y):
-    r"""The least-squares line of x on y, the forward model :math:`x \approx \hat a\,y + \hat b`:
-    returns ``(â, b̂)``. Its prediction is the inverse :math:`y = (x - \hat b)/\hat a`."""
-    return inverse_regression(y, x)
-
-
-def slope_limits(a, noise, var_y, noise_in="x"):
-    r"""The slopes â of the two estimators for :math:`m \to \infty`: ``(trained, classical)``.
-
-    Noise in x: :math:`(a + \sigma^2/(aV),\; a)`. Noise in y: :math:`(a,\; aV/(V + \sigma^2))`.
-    """
-    if noise_in == "x":
-        return a + noise**2 / (a * var_y), a
-    if noise_in == "y":
-        return a, a * var_y / (var_y + noise**2)
-    raise ValueError(f"noise_in must be 'x' or 'y', got {noise_in!r}")
 
 
 def _slope_text(c):
@@ -160,9 +129,9 @@ def noise_dashboard(noise=1.0, n_samples=50, noise_in="x"):
         trained_line.set_data(np.clip(c * x_ends + d, -FAR, FAR), x_ends)
         classical_line.set_data(y_ends, np.clip(a_cl * y_ends + b_cl, -FAR, FAR))
 
-        limits = np.array([slope_limits(A_TRUE, s, VAR_Y, noise_in) for s in sigma_grid])
-        trained_limit.set_data(sigma_grid, limits[:, 0])
-        classical_limit.set_data(sigma_grid, limits[:, 1])
+        trained_limits, classical_limits = slope_limits(A_TRUE, sigma_grid, VAR_Y, noise_in)
+        trained_limit.set_data(sigma_grid, trained_limits)
+        classical_limit.set_data(sigma_grid, classical_limits)
         a_trained = 1.0 / c if c != 0 else FAR
         trained_mark.set_data([noise], [float(np.clip(a_trained, -FAR, FAR))])
         classical_mark.set_data([noise], [float(np.clip(a_cl, -FAR, FAR))])

@@ -5,8 +5,8 @@ Every move retrains the line :math:`f(y) = a y + b` from the same start — the 
 :math:`y_0 \approx 1.99984`, a kept ≥ 0.5 — on five points :math:`y = -2 \dots 2` with
 :math:`x = 2y - 4 + \sigma\varepsilon` (seeded noise). The left panel draws the training
 loss :math:`T` per epoch and the floor that no line can beat (the least-squares line of y
-on x); the right panel draws the data, the truth, the trained line and the predictions
-:math:`h_\theta(x_i)`.
+on x, :func:`invlib.regression.regression_floor`); the right panel draws the data, the
+truth, the trained line and the predictions :math:`h_\theta(x_i)`.
 
 A run that diverges (:class:`invlib.DivergenceError`) empties the moving artists and returns
 a message saying which step size to lower; nothing non-finite is ever drawn.
@@ -18,6 +18,7 @@ from .. import data, plots, training, widgets
 from .._validate import DivergenceError
 from ..inversion import line_closed_form
 from ..models import Line
+from ..regression import regression_floor
 
 #: The true line, and the seed of the noise (one draw of ε, scaled by σ).
 THETA_TRUE = (2.0, -4.0)
@@ -30,16 +31,6 @@ LOSS_LIMITS = (1e-26, 1e3)
 Y_LIMITS, X_LIMITS = (-2.9, 2.9), (-11.5, 3.5)
 #: What is drawn stays within these, so that no huge number reaches the renderer.
 DRAWN_LOSS, FAR = (1e-30, 1e30), 1e6
-
-
-def floor(x, y):
-    r"""The smallest T any affine predictor :math:`h(x) = c x + d` reaches on (x, y).
-
-    For every θ and N the unrolled prediction of the line is affine in x, so this is a floor
-    for T: the residual of the least-squares line of y on x (``numpy.polyfit``).
-    """
-    slope, intercept = np.polyfit(x, y, 1)
-    return float(np.sum((y - (slope * x + intercept)) ** 2))
 
 
 def divergence_message(alpha, beta, a0):
@@ -103,7 +94,7 @@ def training_dashboard(alpha=0.05, beta=0.005, n_steps=20, noise=0.0, n_epochs=1
     def update(alpha, beta, n_steps, noise, n_epochs):
         x, y = data.line_data(theta=THETA_TRUE, noise=noise, seed=NOISE_SEED)
         points.set_data(y, x)
-        best = floor(x, y)
+        best = regression_floor(x, y)
         try:
             fit = training.train(model, x, y, theta0, y0, alpha, beta, n_steps, n_epochs,
                                  bounds=bounds)

@@ -8,8 +8,7 @@ r"""Self-checks for notebook 05 (noise and ill-posedness).
 
 import numpy as np
 
-from .. import data
-from ..dashboards import noise
+from .. import data, regression
 from . import Feedback, check_number
 
 # --------------------------------------------------------------------------------------
@@ -21,8 +20,9 @@ BIAS_A, BIAS_NOISE, BIAS_VAR_Y = 0.5, 0.3, 3.0
 
 
 def expected_biased_slope():
-    r""":math:`a + \sigma^2/(aV)` for exercise 1 (0.56), from :func:`noise.slope_limits`."""
-    return noise.slope_limits(BIAS_A, BIAS_NOISE, BIAS_VAR_Y, "x")[0]
+    r""":math:`a + \sigma^2/(aV)` for exercise 1 (0.56), from
+    :func:`invlib.regression.slope_limits`."""
+    return regression.slope_limits(BIAS_A, BIAS_NOISE, BIAS_VAR_Y, "x")[0]
 
 
 def check_biased_slope(answer):
@@ -67,13 +67,8 @@ _NAMES = {"trained": "trained", "inverse": "trained", "inverse regression": "tra
 def _fits(x, y):
     """Both estimators for each row of (x, y): the trained (u, v) and classical (u, v),
     each a predictor y ≈ u·x + v."""
-    xc = x - x.mean(axis=1, keepdims=True)
-    yc = y - y.mean(axis=1, keepdims=True)
-    sxy = np.sum(xc * yc, axis=1)
-    c = sxy / np.sum(xc * xc, axis=1)
-    d = y.mean(axis=1) - c * x.mean(axis=1)
-    a_cl = sxy / np.sum(yc * yc, axis=1)
-    b_cl = x.mean(axis=1) - a_cl * y.mean(axis=1)
+    c, d = regression.inverse_regression(x, y)
+    a_cl, b_cl = regression.classical_fit(x, y)
     return (c, d), (1.0 / a_cl, -b_cl / a_cl)
 
 

@@ -93,7 +93,7 @@ def train(
     line_fast_path = _line_loss_and_gradient(x, y, y0, alpha, n_steps) if use_closed else None
 
     def loss_and_gradient(theta):
-        if line_fast_path and abs(theta[0]) > 1e-3:
+        if line_fast_path and not abs(theta[0]) <= 1e-3:  # a NaN also takes the fast path
             return line_fast_path(theta)
         h, dh = inversion._forward_mode(
             model, theta, x, y0, alpha, n_steps, inner_momentum, nesterov
@@ -110,12 +110,12 @@ def train(
     velocity = [0.0] * model.n_params
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for epoch in range(n_epochs):
-            losses[epoch], gradient = loss_and_gradient(theta)
-            thetas[epoch] = theta
+            loss, gradient = loss_and_gradient(theta)
+            losses[epoch], thetas[epoch] = loss, theta
+            if not loss < inversion.BLOW_UP:  # diverged (this is also true for NaN)
+                break
             velocity = [momentum * v - beta * dT for v, dT in zip(velocity, gradient)]
             theta = [min(max(t + v, lo), hi) for t, v, lo, hi in zip(theta, velocity, lower, upper)]
-            if epoch % 256 == 255 and not np.isfinite(losses[epoch]):
-                break
         else:
             losses[n_epochs], _ = loss_and_gradient(theta)
             thetas[n_epochs] = theta

@@ -187,28 +187,38 @@ def test_curvature_hints_match_finite_differences():
     assert (plus - 2 * L + minus) / h**2 == pytest.approx(18.0, rel=1e-4)
 
 
-def test_shift_right_answer():
-    assert repr(nb01.check_shift(1.0)) == "Correct: the shift of y* = 1."
-    assert nb01.check_shift(1)
+def test_valley_width_right_answer():
+    assert repr(nb01.check_valley_width(1.6)) == (
+        "Correct: the width is 1.6: every y from 1.2 to 2.8 has L(y) ≤ 0.04.")
+    assert nb01.check_valley_width(np.float64(1.6))
 
 
 @pytest.mark.parametrize("wrong, phrase", [
-    (0.01, "You multiplied by a"),
-    (0.1, "for a = 1"),
-    (10.0, "divided by a²"),
-    (5.0, "curvature 2a²"),
-    (-1.0, "distance, which is positive"),
-    (2.0, "too large"),
-    ("1", "single number"),
+    (0.8, "half-width"),
+    (0.64, "forgot the square root"),
+    (1.28, "forgot the square root"),
+    (0.32, "divided τ by a"),
+    (0.1, "multiplied by a"),
+    (6.4, "divided by a²"),
+    (0.4, "for a = 1"),
+    (2 * 0.02**0.5 / 0.25, "curvature 2a²"),
+    (2.0, "is y*"),
+    (2.8, "right end"),
+    (-1.6, "positive"),
+    (3.0, "too large"),
+    (1.0, "too small"),
+    ("1.6", "single number"),
 ])
-def test_shift_wrong_answers(wrong, phrase):
-    feedback = nb01.check_shift(wrong)
+def test_valley_width_wrong_answers(wrong, phrase):
+    feedback = nb01.check_valley_width(wrong)
     assert not feedback
     assert phrase in feedback.message
 
 
-def test_shift_answer_matches_the_moved_minimum():
-    a, error = nb01.SHIFT["a"], nb01.SHIFT["error"]
-    b, x = -0.4, 0.3
-    shift = (x + error - b) / a - (x - b) / a
-    assert nb01.check_shift(shift)
+def test_valley_width_matches_the_loss_on_a_grid():
+    """The interval where invlib's loss is at most the tolerance really is 1.6 wide."""
+    v = nb01.VALLEY
+    y = np.linspace(-2.0, 6.0, 800_001)
+    inside = y[invlib.inner_loss(invlib.Line(), (v["a"], v["b"]), v["x"], y) <= v["tolerance"]]
+    assert inside.max() - inside.min() == pytest.approx(1.6, abs=2e-5)
+    assert nb01.check_valley_width(round(inside.max() - inside.min(), 4))

@@ -11,8 +11,8 @@ from . import Feedback, as_number, check_number
 MINIMISER = {"a": 0.5, "b": 1.0, "x": 3.0}
 #: Exercise 2: the curvature d²L/dy² = 2a², asked at the point y.
 CURVATURE = {"a": 3.0, "b": -1.0, "x": 2.0, "y": 5.0}
-#: Exercise 3: how far y* moves when x is off by ``error`` and the slope is a.
-SHIFT = {"a": 0.1, "error": 0.1}
+#: Exercise 3: the width of the interval of y where L(y) = a²(y − y*)² ≤ ``tolerance``.
+VALLEY = {"a": 0.25, "b": 1.0, "x": 1.5, "tolerance": 0.04}
 
 
 def check_minimiser(answer):
@@ -50,21 +50,43 @@ def check_curvature(answer):
     return check_number(answer, 2 * a * a, "d²L/dy²", hints=hints)
 
 
-def check_shift(answer):
-    """Exercise 3: how far y* moves when x is off by 0.1 and a = 0.1 (|Δy*| = 0.1/0.1 = 1)."""
-    a, error = SHIFT["a"], SHIFT["error"]
-    value = as_number(answer, "the shift of y*")
+def check_valley_width(answer):
+    """Exercise 3: how wide is {y : L(y) ≤ 0.04} for a = 0.25, b = 1, x = 1.5? (2·√0.04/a = 1.6.)
+
+    L(y) = a²(y − y*)², so L ≤ τ exactly when |y − y*| ≤ √τ/|a|: an interval of width 2√τ/|a|.
+    """
+    a, b, x, tau = (VALLEY[k] for k in ("a", "b", "x", "tolerance"))
+    root = tau**0.5
+    value = as_number(answer, "the width")
     if isinstance(value, Feedback):
         return value
-    if abs(value + error / a) <= 1e-9 + 1e-6 * error / a:
-        return Feedback(False, "Give the distance, which is positive: y* moves by error/a, "
-                               "to one side or the other depending on the sign of the error.")
+    if value < 0:
+        return Feedback(False, "A width is a length, so it is positive: the interval runs from "
+                               "y* − √τ/a to y* + √τ/a.")
+    y_star = (x - b) / a
     hints = [
-        (error * a, "You multiplied by a. y* = (x − b)/a, so an error in x is divided by a, "
-                    "and dividing by a small a makes it larger."),
-        (error, "That would be the shift for a = 1. Here y* = (x − b)/a moves by error/a."),
-        (error / a**2, "You divided by a². y* = (x − b)/a depends on x through 1/a, once."),
-        (error / (2 * a * a), "You divided by the curvature 2a². The shift comes from "
-                              "y* = (x − b)/a: it is error/a."),
+        (root / a, "That is the half-width √τ/a: the interval reaches that far on both sides "
+                   "of y*, so its width is twice that."),
+        (tau / a**2, "You forgot the square root: L = a²(y − y*)² ≤ τ means (y − y*)² ≤ τ/a², "
+                     "so |y − y*| ≤ √τ/a."),
+        (2 * tau / a**2, "You forgot the square root: L = a²(y − y*)² ≤ τ means "
+                         "(y − y*)² ≤ τ/a², so |y − y*| ≤ √τ/a, and the width is 2√τ/a."),
+        (2 * tau / a, "You divided τ by a, but τ bounds a²(y − y*)², a square: take the square "
+                      "root first, |y − y*| ≤ √τ/a."),
+        (2 * root * a, "You multiplied by a. From a²(y − y*)² ≤ τ, dividing by a² and taking the "
+                       "root gives |y − y*| ≤ √τ/a: a flat line (small a) gives a wide interval."),
+        (2 * root / a**2, "You divided by a². Taking the square root of a²(y − y*)² ≤ τ gives "
+                          "|a|·|y − y*| ≤ √τ: the root of a² is a."),
+        (2 * root, "That would be the width for a = 1. Here L = a²(y − y*)², so divide √τ by a."),
+        (2 * (tau / 2) ** 0.5 / a, "You used the curvature 2a² as the factor in front of "
+                                   "(y − y*)². The loss is L = a²(y − y*)²; its curvature, the "
+                                   "second derivative, is twice that factor."),
+        (y_star, f"{y_star:g} is y*, the middle of the interval; the question asks for its width."),
+        (y_star + root / a, f"{y_star + root / a:g} is the right end of the interval; its width "
+                            "is right end minus left end."),
     ]
-    return check_number(value, error / a, "the shift of y*", hints=hints)
+    feedback = check_number(value, 2 * root / a, "the width", hints=hints)
+    if feedback:
+        return Feedback(True, f"the width is {2 * root / a:.6g}: every y from {y_star - root / a:g} "
+                              f"to {y_star + root / a:g} has L(y) ≤ {tau:g}.")
+    return feedback

@@ -92,6 +92,17 @@ def same_length(x, y, x_name="x", y_name="y"):
         )
 
 
+def common_shape(x, other, other_name):
+    """The shape x and ``other`` broadcast to, or a ValueError naming both."""
+    try:
+        return np.broadcast_shapes(x.shape, other.shape)
+    except ValueError:
+        raise ValueError(
+            f"x and {other_name} must have matching shapes (or {other_name} a single number), "
+            f"got {x.shape} and {other.shape}"
+        ) from None
+
+
 def bounds_list(bounds, n_params, theta0):
     """Return bounds as two arrays (lower, upper), checking that θ₀ lies inside them."""
     lower = np.full(n_params, -np.inf)

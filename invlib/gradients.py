@@ -51,12 +51,7 @@ def one_step_gradient(model, theta, x, y_prev, alpha):
     x = _validate.finite_array(x, "x")
     y_prev = _validate.finite_array(y_prev, "y_prev")
     alpha = _validate.positive_number(alpha, "alpha")
-    try:
-        shape = np.broadcast_shapes(x.shape, y_prev.shape)
-    except ValueError:
-        raise ValueError(
-            f"x and y_prev must have matching shapes, got {x.shape} and {y_prev.shape}"
-        ) from None
+    shape = _validate.common_shape(x, y_prev, "y_prev")
     _, _, L_ytheta = model.loss_derivatives(x, y_prev, theta)
     columns = [np.broadcast_to(-alpha * np.asarray(L_yk, dtype=float), shape) for L_yk in L_ytheta]
     return np.stack(columns, axis=-1)

@@ -208,7 +208,7 @@ def implicit_gradient(model, theta, x, y_star):
     theta = check_theta(model, theta)
     x = _validate.finite_array(x, "x")
     y_star = _validate.finite_array(y_star, "y_star")
-    shape = np.broadcast_shapes(x.shape, y_star.shape)
+    shape = _validate.common_shape(x, y_star, "y_star")
     _, L_yy, L_ytheta = model.loss_derivatives(x, y_star, theta)
     L_yy = np.broadcast_to(L_yy, shape)
     if np.any(np.abs(L_yy) < 1e-300):
@@ -232,12 +232,7 @@ def _check_inputs(model, theta, x, y0, alpha, n_steps, momentum):
     theta = check_theta(model, theta)
     x = _validate.finite_array(x, "x")
     y0 = _validate.finite_array(y0, "y0")
-    try:
-        shape = np.broadcast_shapes(x.shape, y0.shape)
-    except ValueError:
-        raise ValueError(
-            f"x and y0 must have matching shapes (or y0 a single number), got {x.shape} and {y0.shape}"
-        ) from None
+    shape = _validate.common_shape(x, y0, "y0")
     x, y0 = np.broadcast_to(x, shape), np.array(np.broadcast_to(y0, shape))
     alpha = _validate.positive_number(alpha, "alpha")
     n_steps = _validate.count(n_steps, "n_steps", 0, MAX_STEPS)

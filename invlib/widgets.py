@@ -79,6 +79,22 @@ class Dashboard:
         for combo in itertools.product(*ranges):
             yield dict(zip(self.controls, combo))
 
+    def random_settings(self, count, seed=0):
+        """``count`` settings drawn uniformly inside every slider's range (for the tests):
+        whole numbers for integer sliders, one of the options for a choice."""
+        rng = np.random.default_rng(seed)
+        for _ in range(count):
+            setting = {}
+            for name, control in self.controls.items():
+                if hasattr(control, "options"):
+                    values = [o[1] if isinstance(o, tuple) else o for o in control.options]
+                    setting[name] = values[rng.integers(len(values))]
+                elif isinstance(control.value, int):
+                    setting[name] = int(rng.integers(control.min, control.max + 1))
+                else:
+                    setting[name] = float(rng.uniform(control.min, control.max))
+            yield setting
+
     def render_frame(self, image_format="jpeg"):
         """The figure as image bytes, as the image widget shows it (JPEG by default).
 

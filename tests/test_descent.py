@@ -49,11 +49,7 @@ def test_every_corner(dashboard):
 
 
 def test_random_interior_points(dashboard):
-    rng = np.random.default_rng(2)
-    for _ in range(20):
-        values = {name: control.min + rng.uniform() * (control.max - control.min)
-                  for name, control in dashboard.controls.items()}
-        values["n_steps"] = int(round(values["n_steps"]))
+    for values in dashboard.random_settings(20, seed=2):
         check_setting(dashboard, values)
 
 

@@ -88,9 +88,9 @@ def invert(model, theta, x, y0, alpha, n_steps, momentum=0.0, nesterov=False):
                 velocity = momentum * velocity - alpha * inner_gradient(model, theta, x, look)
                 y = y + velocity
             path[n + 1] = y
-        _check_finite(path, model, theta, alpha)
+        _check_finite(path, "iterates", model, theta, alpha, momentum, nesterov)
         losses = inner_loss(model, theta, x, path)
-    _check_finite(losses, model, theta, alpha)
+    _check_finite(losses, "losses", model, theta, alpha, momentum, nesterov)
     diverged = bool(np.any(losses[-1] > losses[0] * (1 + 1e-12) + 1e-300))
     return InversionResult(y=path[-1], path=path, losses=losses, diverged=diverged)
 
@@ -120,8 +120,8 @@ def unroll(model, theta, x, y0, alpha, n_steps, momentum=0.0, nesterov=False, me
         else:
             g, dg = _forward_mode(model, theta, x, y0, alpha, n_steps, momentum, nesterov)
         g, dg = np.broadcast_to(g, x.shape) * 1.0, _stack(dg, x)
-    _check_finite(g, model, theta, alpha)
-    _check_finite(dg, model, theta, alpha)
+    _check_finite(g, "iterates", model, theta, alpha, momentum, nesterov)
+    _check_finite(dg, "derivatives", model, theta, alpha, momentum, nesterov)
     return g, dg
 
 
@@ -133,8 +133,8 @@ def unroll_path(model, theta, x, y0, alpha, n_steps, momentum=0.0, nesterov=Fals
     with np.errstate(over="ignore", invalid="ignore"):
         g, dg = _forward_mode(model, theta, x, y0, alpha, n_steps, momentum, nesterov, True)
         g = np.broadcast_to(g, (n_steps + 1, *x.shape))
-    _check_finite(g, model, theta, alpha)
-    _check_finite(dg, model, theta, alpha)
+    _check_finite(g, "iterates", model, theta, alpha, momentum, nesterov)
+    _check_finite(dg, "derivatives", model, theta, alpha, momentum, nesterov)
     return g, dg
 
 
@@ -240,14 +240,17 @@ def _check_inputs(model, theta, x, y0, alpha, n_steps, momentum):
     return model, theta, x, y0, alpha, n_steps, momentum
 
 
-def _check_finite(values, model, theta, alpha):
+def _check_finite(values, what, model, theta, alpha, momentum=0.0, nesterov=False):
     values = np.asarray(values)
     if np.all(np.isfinite(values)) and np.all(np.abs(values) < BLOW_UP):
         return
     hint = ""
     if isinstance(model, Line) and theta[0] != 0:
-        hint = f"; for the line the steps converge only for 0 < alpha < 1/a² = {1 / theta[0] ** 2:.4g}"
+        # the largest stable α for the line: (1 + μ)/a², and (1 + μ)/((1 + 2μ)a²) for Nesterov
+        limit = (1 + momentum) / ((1 + 2 * momentum) if nesterov else 1) / theta[0] ** 2
+        rule = "(1+μ)/((1+2μ)a²)" if nesterov else ("(1+μ)/a²" if momentum else "1/a²")
+        hint = f"; for the line the steps converge only for 0 < alpha < {rule} = {limit:.4g}"
     raise DivergenceError(
-        f"the inversion diverged: the iterates grew beyond {BLOW_UP:g} with alpha = {alpha:g}"
+        f"the inversion diverged: its {what} grew beyond {BLOW_UP:g} with alpha = {alpha:g}"
         f"{hint}. Reduce alpha (or n_steps)."
     )

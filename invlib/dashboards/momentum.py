@@ -1,0 +1,309 @@
+r"""Notebook 06: momentum and step size in the inner loop.
+
+For the line :math:`f(y) = a y + b` the inner loss :math:`L(y) = (x - a y - b)^2` is a
+parabola of curvature :math:`c = 2a^2`, and its slope is :math:`\partial_y L = c\,e` with
+the error :math:`e = y - y^*`. Heavy-ball steps
+:math:`v_{n+1} = \mu v_n - \alpha\,\partial_y L(g_n)`, :math:`g_{n+1} = g_n + v_{n+1}`
+therefore move the error by a fixed 2×2 matrix,
+
+.. math::
+
+    \begin{pmatrix} e_{n+1} \\ e_n \end{pmatrix}
+    = \begin{pmatrix} 1 + \mu - \alpha c & -\mu \\ 1 & 0 \end{pmatrix}
+      \begin{pmatrix} e_n \\ e_{n-1} \end{pmatrix},
+    \qquad e_{-1} = e_0 \ (v_0 = 0),
+
+and the rate of convergence is that matrix's spectral radius. Plain gradient descent is
+μ = 0, with rate :math:`|1 - \alpha c|`. Nesterov's variant takes the gradient at the
+look-ahead point :math:`g_n + \mu v_n`; its matrix is
+:math:`\begin{pmatrix} (1 + \mu)(1 - \alpha c) & -\mu (1 - \alpha c) \\ 1 & 0 \end{pmatrix}`.
+
+The first half of this module computes with these formulas (numpy only, vectorised over
+arrays of α, μ and c). The second half builds the dashboard: sliders α, μ, N and a; the
+iterates :math:`g_n` of plain descent and of heavy ball over n, and their errors
+:math:`|g_n - y^*|` on a log scale. The dashboard inverts x = 0 for the line through
+(2, 0), :math:`f(y) = a (y - 2)`, so that :math:`y^* = 2` whatever the slope.
+"""
+
+import numpy as np
+
+from .. import inversion, plots, widgets
+from .._validate import DivergenceError
+from ..models import Line
+
+#: A spectral radius within this of 1 counts as 1 (a slider value is not exact).
+EDGE = 1e-9
+
+
+# --- rates -------------------------------------------------------------------------------
+
+def curvature(a):
+    r"""The curvature of the line's inner loss, :math:`c = \partial^2_{yy} L = 2a^2`."""
+    return 2.0 * np.asarray(a, dtype=float) ** 2
+
+
+def iteration_matrix(alpha, momentum, curvature, nesterov=False):
+    r"""The 2×2 matrix that maps :math:`(e_n, e_{n-1})` to :math:`(e_{n+1}, e_n)`.
+
+    Heavy ball: :math:`\begin{pmatrix} 1 + \mu - \alpha c & -\mu \\ 1 & 0 \end{pmatrix}`;
+    Nesterov: :math:`\begin{pmatrix} (1+\mu)(1 - \alpha c) & -\mu(1 - \alpha c) \\ 1 & 0 \end{pmatrix}`.
+    Broadcasts over its arguments; the matrices sit on the last two axes.
+    """
+    alpha, momentum, c = np.broadcast_arrays(*(np.asarray(v, dtype=float)
+                                              for v in (alpha, momentum, curvature)))
+    matrix = np.zeros(alpha.shape + (2, 2))
+    if nesterov:
+        damped = 1.0 - alpha * c
+        matrix[..., 0, 0] = (1.0 + momentum) * damped
+        matrix[..., 0, 1] = -momentum * damped
+    else:
+        matrix[..., 0, 0] = 1.0 + momentum - alpha * c
+        matrix[..., 0, 1] = -momentum
+    matrix[..., 1, 0] = 1.0
+    return matrix
+
+
+def rate(alpha, momentum, curvature, nesterov=False):
+    """The spectral radius of :func:`iteration_matrix`: the error's factor per step, in the long run."""
+    eigenvalues = np.linalg.eigvals(iteration_matrix(alpha, momentum, curvature, nesterov))
+    return np.abs(eigenvalues).max(axis=-1)
+
+
+def plain_rate(alpha, curvature):
+    r"""Plain gradient descent's rate :math:`|1 - \alpha c|` (each step multiplies e by 1 − αc)."""
+    return np.abs(1.0 - np.asarray(alpha, dtype=float) * np.asarray(curvature, dtype=float))
+
+
+def best_plain_alpha(a_min, a_max):
+    r"""The one α that serves every slope in [a_min, a_max] best: :math:`2/(c_\min + c_\max)`.
+
+    Returns ``(alpha, rate)`` with rate :math:`(\kappa - 1)/(\kappa + 1)`,
+    :math:`\kappa = c_\max/c_\min = (a_\max/a_\min)^2`.
+    """
+    c_min, c_max = curvature(a_min), curvature(a_max)
+    kappa = c_max / c_min
+    return float(2.0 / (c_min + c_max)), float((kappa - 1.0) / (kappa + 1.0))
+
+
+def polyak_parameters(a_min, a_max):
+    r"""Polyak's heavy-ball parameters for slopes in [a_min, a_max].
+
+    :math:`\alpha = 4/(\sqrt{c_\max} + \sqrt{c_\min})^2`,
+    :math:`\mu = \big((\sqrt\kappa - 1)/(\sqrt\kappa + 1)\big)^2`, and the rate
+    :math:`\sqrt\mu = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)` for every curvature in the range.
+    Returns ``(alpha, momentum, rate)``.
+    """
+    c_min, c_max = curvature(a_min), curvature(a_max)
+    root_kappa = np.sqrt(c_max / c_min)
+    step_rate = (root_kappa - 1.0) / (root_kappa + 1.0)
+    alpha = 4.0 / (np.sqrt(c_max) + np.sqrt(c_min)) ** 2
+    return float(alpha), float(step_rate**2), float(step_rate)
+
+
+def error_path(alpha, momentum, curvature, n_steps, e0=1.0, nesterov=False):
+    r"""The errors :math:`e_0, \dots, e_N` of heavy-ball (or plain, μ = 0) steps on the line.
+
+    The same steps as :func:`invlib.invert`, written for the error :math:`e = g - y^*`
+    (the slope of L is :math:`c\,e`) and vectorised over arrays of α, μ and c. Returns an
+    array with n on the first axis. Diverging settings give huge numbers or inf, not
+    warnings.
+    """
+    alpha, momentum, c = np.broadcast_arrays(*(np.asarray(v, dtype=float)
+                                              for v in (alpha, momentum, curvature)))
+    e = np.full(c.shape, float(e0))
+    v = np.zeros(c.shape)
+    path = np.empty((n_steps + 1,) + c.shape)
+    path[0] = e
+    with np.errstate(over="ignore", invalid="ignore"):
+        for n in range(n_steps):
+            look = e + momentum * v if nesterov else e
+            v = momentum * v - alpha * c * look
+            e = e + v
+            path[n + 1] = e
+    return path
+
+
+def steps_to_tolerance(alpha, momentum, curvature, tol=1e-8, max_steps=2000, nesterov=False):
+    r"""The first N from which on every error stays below ``tol``·|e_0| (NaN if not within max_steps).
+
+    Counted by running the steps (:func:`error_path`), not from the rate: with momentum the
+    error can dip below the tolerance and come back up, so the last step above it counts.
+    """
+    errors = np.abs(error_path(alpha, momentum, curvature, max_steps, nesterov=nesterov))
+    with np.errstate(invalid="ignore"):
+        above = ~(errors < tol)
+    last_above = max_steps - np.argmax(above[::-1], axis=0)  # the last n with |e_n| ≥ tol
+    return np.where(above[-1], np.nan, last_above + 1.0)
+
+
+def predictor_slope(a, alpha, momentum, n_steps):
+    r"""The slope :math:`s(a) = (1 - p)/a` of the N-step predictor :math:`h(x)` in x.
+
+    With :math:`p = e_N/e_0` the steps' error factor after N steps,
+    :math:`h(x) = y^* + p\,(y_0 - y^*) = s(a)\,(x - b) + p\,y_0`: the prediction is affine in
+    x, with or without momentum, because the steps are linear in the error.
+    """
+    a = np.asarray(a, dtype=float)
+    p = error_path(alpha, momentum, curvature(a), n_steps)[-1]
+    return (1.0 - p) / a
+
+
+def slope_roots(alpha, momentum, n_steps, target=0.5, a_range=(0.01, 3.0), n_grid=3000):
+    r"""Every a in ``a_range`` where :math:`s(a)` = ``target``: a sign change on a grid, then bisection."""
+    grid = np.linspace(*a_range, n_grid)
+    gap = predictor_slope(grid, alpha, momentum, n_steps) - target
+    roots = []
+    for k in np.nonzero(np.sign(gap[:-1]) * np.sign(gap[1:]) < 0)[0]:
+        low, high = grid[k], grid[k + 1]
+        gap_low = gap[k]
+        for _ in range(60):
+            middle = 0.5 * (low + high)
+            gap_middle = predictor_slope(middle, alpha, momentum, n_steps) - target
+            if np.sign(gap_middle) == np.sign(gap_low):
+                low, gap_low = middle, gap_middle
+            else:
+                high = middle
+        roots.append(0.5 * (low + high))
+    return np.array(roots)
+
+
+# --- the dashboard -----------------------------------------------------------------------
+
+#: The dashboard's problem: invert x = 0 for f(y) = a·(y − 2), so y* = 2 for every a,
+#: from the original's seeded start y0 ≈ −2.509.
+Y_STAR, X = 2.0, 0.0
+#: The fixed windows: iterates over n, and errors over n (log scale).
+G_LIMITS = (-6.0, 10.0)
+ERROR_LIMITS = (1e-14, 1e3)
+#: Slider ranges (min, max) and steps.
+ALPHA_RANGE, ALPHA_STEP = (0.005, 0.5), 0.005
+MOMENTUM_RANGE, MOMENTUM_STEP = (0.0, 0.95), 0.01
+STEPS_RANGE = (5, 200)
+A_RANGE, A_STEP = (0.25, 2.5), 0.05
+
+
+def classify(alpha, momentum, a):
+    r"""``(plain_rate, heavy_ball_rate)`` for the dashboard's line of slope a."""
+    c = float(curvature(a))
+    return float(plain_rate(alpha, c)), float(rate(alpha, momentum, c))
+
+
+def message(alpha, momentum, a):
+    """The sentence for the learner: '' while both methods converge."""
+    rho_plain, rho_heavy = classify(alpha, momentum, a)
+    c = float(curvature(a))
+    parts = []
+    if rho_plain >= 1.0 - EDGE:
+        verb = "never settles" if rho_plain <= 1.0 + EDGE else "diverges"
+        parts.append(f"Plain descent {verb}: |1 − αc| = {rho_plain:.3f} ≥ 1, because αc = "
+                     f"{alpha * c:.3f} ≥ 2 (α ≥ 1/a² = {1.0 / (a * a):.3f}).")
+    if rho_heavy >= 1.0 - EDGE:
+        verb = "never settles" if rho_heavy <= 1.0 + EDGE else "diverges"
+        parts.append(f"Heavy ball {verb}: spectral radius ρ = {rho_heavy:.3f} ≥ 1, because "
+                     f"αc = {alpha * c:.3f} ≥ 2(1 + μ) = {2.0 * (1.0 + momentum):.3f}.")
+    if parts:
+        parts.append("Lower α (the diverging path is cut where it leaves the picture).")
+    return " ".join(parts)
+
+
+def _path(theta, y0, alpha, n_steps, momentum):
+    """The iterates from invlib.invert; after a DivergenceError, the longest run that stays finite."""
+    model = Line()
+    while True:
+        try:
+            return inversion.invert(model, theta, X, y0, alpha, n_steps, momentum=momentum).path
+        except DivergenceError:
+            n_steps //= 2
+            if n_steps == 0:
+                return np.array([y0])
+
+
+def _cut(values, low, high):
+    """How many leading values to draw: those inside [low, high], plus the first one outside."""
+    outside = ~((values >= low) & (values <= high))
+    return int(np.argmax(outside)) + 1 if outside.any() else values.size
+
+
+def momentum_dashboard(alpha=0.05, momentum=0.7, n_steps=150, a=0.5, y0=None):
+    r"""Sliders α, μ, N, a: plain descent and heavy ball on the same line, side by side.
+
+    Left: the iterates :math:`g_n` over n (y* = 2 dotted). Right: the errors
+    :math:`|g_n - y^*|` on a log scale, with the rates' predictions :math:`\rho^n |e_0|`
+    dashed. Defaults: the original α = 0.05 at the small slope a = 0.5, where plain steps
+    crawl (|1 − αc| = 0.975) and μ = 0.7 is close to the best momentum for that α.
+    """
+    from .. import data
+
+    if y0 is None:
+        y0 = data.original_problem().y0_inversion
+    e0 = abs(y0 - Y_STAR)
+    figure, (ax_path, ax_error) = plots.new_figure(2, width=4.4, height=3.3)
+    n_max = STEPS_RANGE[1]
+
+    ax_path.axhline(Y_STAR, color=plots.COLORS["truth"], linestyle=":",
+                             label="$y^* = 2$")
+    (plain_path,) = ax_path.plot([], [], color=plots.COLORS["landscape"], linewidth=1.5,
+                                 label="plain, $\\mu = 0$")
+    (heavy_path,) = ax_path.plot([], [], color=plots.COLORS["path"], linewidth=1.5,
+                                 label="heavy ball")
+    ax_path.set_xlim(0, n_max)
+    ax_path.set_ylim(*G_LIMITS)
+    ax_path.set_xlabel("step $n$")
+    ax_path.set_ylabel("iterate $g_n$")
+    ax_path.set_title("iterates, $f(y) = a(y - 2)$, $x = 0$")
+    ax_path.legend(loc="upper right", fontsize=8, framealpha=0.7)
+
+    (plain_error,) = ax_error.plot([], [], color=plots.COLORS["landscape"], linewidth=1.5)
+    (heavy_error,) = ax_error.plot([], [], color=plots.COLORS["path"], linewidth=1.5)
+    (plain_rate_line,) = ax_error.plot([], [], color=plots.COLORS["landscape"], linewidth=0.8,
+                                       linestyle="--")
+    (heavy_rate_line,) = ax_error.plot([], [], color=plots.COLORS["path"], linewidth=0.8,
+                                       linestyle="--")
+    ax_error.set_yscale("log")
+    ax_error.set_xlim(0, n_max)
+    ax_error.set_ylim(*ERROR_LIMITS)
+    ax_error.set_xlabel("step $n$")
+    ax_error.set_ylabel("error $|g_n - y^*|$")
+    ax_error.set_title(r"errors (log scale); dashed: $\rho^n |e_0|$")
+    ax_error.grid(True, which="major", alpha=0.3)
+    info = ax_error.text(0.04, 0.04, "", transform=ax_error.transAxes, va="bottom", fontsize=9)
+
+    smallest = ERROR_LIMITS[0] * 1e-3  # exact zeros are drawn just below the window
+
+    def draw(path_line, error_line, rate_line, path, rho):
+        steps = np.arange(path.size)
+        keep = _cut(path, *G_LIMITS)
+        path_line.set_data(steps[:keep], path[:keep])
+        errors = np.maximum(np.abs(path - Y_STAR), smallest)
+        keep = _cut(errors, 0.0, ERROR_LIMITS[1])
+        error_line.set_data(steps[:keep], errors[:keep])
+        # ρⁿ|e₀|, computed in logarithms (no overflow), cut where it leaves the window.
+        log_rho = np.log(max(rho, smallest))
+        log_line = np.log(e0) + steps * log_rho
+        predicted = np.exp(np.clip(log_line, np.log(smallest), np.log(ERROR_LIMITS[1]) + 1.0))
+        keep = _cut(predicted, 0.0, ERROR_LIMITS[1])
+        rate_line.set_data(steps[:keep], predicted[:keep])
+
+    def update(alpha, momentum, n_steps, a):
+        theta = (a, -a * Y_STAR)
+        rho_plain, rho_heavy = classify(alpha, momentum, a)
+        draw(plain_path, plain_error, plain_rate_line,
+             _path(theta, y0, alpha, n_steps, 0.0), rho_plain)
+        draw(heavy_path, heavy_error, heavy_rate_line,
+             _path(theta, y0, alpha, n_steps, momentum), rho_heavy)
+        # Plain text, not mathtext: parsing TeX on every frame costs time.
+        info.set_text(f"αc = 2αa² = {alpha * 2 * a * a:.3g}\n"
+                      f"ρ: plain {rho_plain:.3f}, heavy ball {rho_heavy:.3f}")
+        return message(alpha, momentum, a)
+
+    controls = {
+        "alpha": widgets.float_slider("step α", *ALPHA_RANGE, ALPHA_STEP, alpha),
+        "momentum": widgets.float_slider("momentum μ", *MOMENTUM_RANGE, MOMENTUM_STEP, momentum),
+        "n_steps": widgets.int_slider("steps N", *STEPS_RANGE, n_steps),
+        "a": widgets.float_slider("slope a", *A_RANGE, A_STEP, a),
+    }
+    return widgets.Dashboard(
+        figure, update, controls,
+        animated=[plain_path, heavy_path, plain_error, heavy_error, plain_rate_line,
+                  heavy_rate_line, info],
+    )

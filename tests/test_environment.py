@@ -87,3 +87,19 @@ def test_notebooks_stand_alone_and_store_no_widget_state():
             source = "".join(cell["source"])
             for word in forbidden:
                 assert word not in source, f"{path.name}: {word!r} in a code cell"
+
+
+def test_relative_links_point_to_files_that_exist():
+    """Every relative link in the README, the docs and the notebooks' markdown resolves."""
+    sources = [(ROOT / "README.md", (ROOT / "README.md").read_text()),
+               (ROOT / "CONTRIBUTING.md", (ROOT / "CONTRIBUTING.md").read_text())]
+    sources += [(p, p.read_text()) for p in (ROOT / "docs").glob("*.md")]
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = json.loads(path.read_text())
+        text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+        sources.append((path, text))
+    for path, text in sources:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+            if re.match(r"[a-z]+:", target):
+                continue  # an absolute URL
+            assert (path.parent / target).exists(), f"{path.name}: broken link {target}"

@@ -9,13 +9,14 @@ The computing core (numpy and sympy only) is imported here:
 - :mod:`invlib.gradients`  unrolled vs implicit vs one-step derivative estimates
 - :mod:`invlib.symbolic`   sympy derivations (update rule, tangent recursion, closed form)
 - :mod:`invlib.regression` least-squares fits: inverse regression vs the classical fit
+- :mod:`invlib.templates`  images as template mixtures: inversion, reverse-mode training
 - :mod:`invlib.data`       the original problem and toy data
 
 Plots, widgets and learner self-checks stand on top and are imported on their own:
 ``from invlib import plots, widgets, selfcheck``.
 """
 
-from . import data, gradients, regression, symbolic
+from . import data, gradients, regression, symbolic, templates
 from ._validate import DivergenceError
 from .inversion import (
     InversionResult,
@@ -49,6 +50,7 @@ __all__ = [
     "invert",
     "stability_limit",
     "symbolic",
+    "templates",
     "train",
     "training_gradient",
     "training_loss",

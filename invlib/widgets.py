@@ -172,13 +172,24 @@ def _extremes(control):
 
 
 def figure_is_finite(figure):
-    """True when every line and image in the figure holds only finite numbers."""
+    """True when every line, image, collection (meshes, scatter) and patch (bars) in the
+    figure holds only finite numbers."""
+    def finite(values):
+        values = np.asarray(np.ma.getdata(values), dtype=float)  # masked NaN is NaN too
+        return values.size == 0 or bool(np.all(np.isfinite(values)))
+
     for ax in figure.axes:
         for line in ax.get_lines():
-            data = np.concatenate([np.ravel(line.get_xdata()), np.ravel(line.get_ydata())])
-            if data.size and not np.all(np.isfinite(np.asarray(data, dtype=float))):
+            if not (finite(line.get_xdata()) and finite(line.get_ydata())):
                 return False
         for image in ax.get_images():
-            if not np.all(np.isfinite(np.asarray(image.get_array(), dtype=float))):
+            if not finite(image.get_array()):
+                return False
+        for collection in ax.collections:
+            array = collection.get_array()
+            if (array is not None and not finite(array)) or not finite(collection.get_offsets()):
+                return False
+        for patch in ax.patches:
+            if not finite(patch.get_path().vertices) or not finite(patch.get_transform().get_matrix()):
                 return False
     return True

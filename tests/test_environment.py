@@ -103,3 +103,22 @@ def test_relative_links_point_to_files_that_exist():
             if re.match(r"[a-z]+:", target):
                 continue  # an absolute URL
             assert (path.parent / target).exists(), f"{path.name}: broken link {target}"
+
+
+def test_figure_is_finite_catches_nan_in_every_kind_of_artist():
+    import numpy as np
+
+    from invlib import plots, widgets
+
+    for draw in (lambda ax: ax.plot([0, 1], [0, np.nan]),
+                 lambda ax: ax.bar([0, 1], [1, np.nan]),
+                 lambda ax: ax.pcolormesh(np.array([[1.0, np.nan], [2.0, 3.0]])),
+                 lambda ax: ax.scatter([1.0, np.inf], [2.0, 3.0]),
+                 lambda ax: ax.imshow(np.array([[np.nan, 1.0]]))):
+        fig, ax = plots.new_figure()
+        draw(ax)
+        assert not widgets.figure_is_finite(fig)
+    fig, ax = plots.new_figure()
+    ax.plot([0, 1], [0, 1])
+    ax.bar([0, 1], [1, 2])
+    assert widgets.figure_is_finite(fig)

@@ -6,6 +6,7 @@ The computing core (numpy and sympy only) is imported here:
 - :mod:`invlib.inversion`  prediction as inversion: :func:`invert`, :func:`unroll`,
   :func:`implicit_gradient`
 - :mod:`invlib.training`   training through the unrolled steps: :func:`train`
+- :mod:`invlib.finite_n`   what finite-N training of the line learns: slope, offset, roots
 - :mod:`invlib.gradients`  unrolled vs implicit vs one-step derivative estimates
 - :mod:`invlib.symbolic`   sympy derivations (update rule, tangent recursion, closed form)
 - :mod:`invlib.regression` least-squares fits: inverse regression vs the classical fit
@@ -16,7 +17,7 @@ Plots, widgets and learner self-checks stand on top and are imported on their ow
 ``from invlib import plots, widgets, selfcheck``.
 """
 
-from . import data, gradients, regression, symbolic, templates
+from . import data, finite_n, gradients, regression, symbolic, templates
 from ._validate import DivergenceError
 from .inversion import (
     InversionResult,
@@ -42,6 +43,7 @@ __all__ = [
     "TrainResult",
     "data",
     "descent_step",
+    "finite_n",
     "gradients",
     "regression",
     "implicit_gradient",

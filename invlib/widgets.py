@@ -101,7 +101,8 @@ class Dashboard:
         With ``animated`` artists, the rest of the figure (axes, ticks, labels) is drawn
         once and kept as a background; each frame pastes it and draws only the artists that
         move, which is many times faster than a full draw. Their axes limits stay fixed, so
-        that the picture does not jump as a slider moves. JPEG (quality 90, no chroma
+        that the picture does not jump as a slider moves. Moving artists are painted over
+        the background, legends included: keep legends out of their way. JPEG (quality 90, no chroma
         subsampling) encodes in about a quarter of PNG's time, at the same size.
         """
         if self.animated:

@@ -1,179 +1,17 @@
-"""Notebook 07: the slope of the N-step prediction, its roots, the dashboard, the self-checks."""
+"""Notebook 07: the dashboard at every corner and inside, and the self-checks.
+
+The computations behind it (slope, roots, zero-loss θ) are tested in test_finite_n.py."""
 
 import numpy as np
 import pytest
-from numpy.polynomial import Polynomial
 
 import invlib
-from invlib import widgets
+from invlib import finite_n, widgets
 from invlib.dashboards import truncation
 from invlib.selfcheck import nb07
 
 LINE = invlib.Line()
 PROBLEM = invlib.data.original_problem()
-
-
-# --------------------------------------------------------------------------------------
-# The slope and offset of h_θ(x) = s(a)·x + c(a, b)
-# --------------------------------------------------------------------------------------
-
-
-def test_slope_and_offset_reproduce_the_steps():
-    rng = np.random.default_rng(11)
-    x = np.linspace(-6.0, 6.0, 9)
-    for _ in range(40):
-        a, b = rng.uniform(0.05, 3.0), rng.uniform(-5.0, 5.0)
-        alpha = rng.uniform(0.005, 0.9 / a**2)  # α·a² < 0.9 keeps |q| < 1
-        n_steps, y0 = int(rng.integers(1, 60)), rng.normal(scale=3.0)
-        h = invlib.invert(LINE, (a, b), x, y0, alpha, n_steps).y
-        s, c = truncation.slope(a, alpha, n_steps), truncation.offset((a, b), y0, alpha, n_steps)
-        np.testing.assert_allclose(h, s * x + c, rtol=0, atol=1e-10 * (1 + np.abs(h).max()))
-
-
-def test_slope_with_diverging_steps_matches_invert():
-    # |q| > 1: the steps diverge, but N of them are still an affine map of x.
-    a, b, alpha, n_steps = 4.6, -1.0, 0.05, 7
-    assert abs(1 - 2 * alpha * a * a) > 1
-    x = np.array([-3.0, 0.0, 2.0])
-    h = invlib.invert(LINE, (a, b), x, 0.5, alpha, n_steps).y
-    expected = truncation.slope(a, alpha, n_steps) * x + truncation.offset((a, b), 0.5, alpha,
-                                                                           n_steps)
-    np.testing.assert_allclose(h, expected, rtol=1e-12)
-
-
-def test_slope_keeps_precision_for_tiny_a():
-    alpha, n_steps = 0.05, 20
-    for a in (1e-9, 1e-6, 1e-4):
-        series = 2 * n_steps * alpha * a * (1 - (n_steps - 1) * alpha * a * a)
-        assert truncation.slope(a, alpha, n_steps) == pytest.approx(series, rel=1e-12)
-    assert truncation.slope(0.0, alpha, n_steps) == 0.0
-
-
-def test_slope_is_odd_and_vectorised():
-    a = np.linspace(-3.0, 3.0, 13)
-    s = truncation.slope(a, 0.05, 20)
-    assert s.shape == a.shape
-    np.testing.assert_allclose(s, -s[::-1], rtol=1e-14, atol=0)
-    assert isinstance(truncation.slope(2.0, 0.05, 20), float)
-
-
-def test_slope_at_the_truth_is_short_of_one_half():
-    assert truncation.slope(2.0, 0.05, 20) == pytest.approx((1 - 0.6**20) / 2, rel=1e-14)
-
-
-# --------------------------------------------------------------------------------------
-# The roots of s(a) = S
-# --------------------------------------------------------------------------------------
-
-
-def polynomial_roots(target, alpha, n_steps, low, high):
-    """s(a) = S  ⟺  1 − (1 − 2αa²)^N − S·a = 0 (a ≠ 0): a polynomial's real roots."""
-    q = Polynomial([1.0, 0.0, -2.0 * alpha])
-    p = 1.0 - q**n_steps - Polynomial([0.0, target])
-    roots = p.roots()
-    real = roots[np.abs(roots.imag) < 1e-7].real
-    return np.sort(real[(real > low) & (real < high) & (np.abs(real) > 1e-9)])
-
-
-@pytest.mark.parametrize("alpha, n_steps", [(0.05, 20), (0.05, 21), (0.05, 7), (0.1, 5),
-                                            (0.1, 21), (0.02, 40)])
-def test_slope_roots_agree_with_the_polynomial(alpha, n_steps):
-    # The polynomial (degree 2N) is solved accurately for 0 < a < 1/√α; elsewhere its large
-    # coefficients spoil the roots, so there we only check s(a) = 1/2 at what was found.
-    edge = 1 / np.sqrt(alpha)
-    found = truncation.slope_roots(0.5, alpha, n_steps, a_min=-2 * edge, a_max=2 * edge,
-                                   n_grid=8001)
-    inside = found[(found > 0) & (found < edge)]
-    expected = polynomial_roots(0.5, alpha, n_steps, 0.0, edge)
-    assert inside.size == expected.size
-    np.testing.assert_allclose(inside, expected, rtol=1e-6)
-    np.testing.assert_allclose(truncation.slope(found, alpha, n_steps), 0.5, rtol=1e-9)
-
-
-def test_the_original_roots():
-    roots = truncation.slope_roots(0.5, 0.05, 20, a_max=1 / np.sqrt(0.05))
-    np.testing.assert_allclose(roots, [0.2674095478, 1.9999268054], rtol=1e-9)
-    # The leading-order rule 1/(2Nα·a_true) = 0.25 is 6.5 % low.
-    assert (roots[0] - 0.25) / roots[0] == pytest.approx(0.0651, abs=5e-4)
-
-
-@pytest.mark.parametrize("alpha, n_steps, stable, unstable", [
-    (0.05, 20, 2, 1), (0.05, 21, 2, 1), (0.05, 5, 0, 1), (0.05, 6, 2, 1),
-    (0.1, 20, 2, 1), (0.1, 21, 3, 0),
-])
-def test_root_census(alpha, n_steps, stable, unstable):
-    edge = 1 / np.sqrt(alpha)
-    found = truncation.slope_roots(0.5, alpha, n_steps, a_min=-3 * edge, a_max=3 * edge,
-                                   n_grid=6001)
-    assert np.count_nonzero(np.abs(found) < edge) == stable
-    assert np.count_nonzero(np.abs(found) > edge) == unstable
-
-
-def test_no_roots_when_the_target_is_out_of_reach():
-    assert truncation.slope_roots(5.0, 0.05, 20, a_max=4.0).size == 0
-
-
-def test_zero_loss_theta_fits_the_original_data():
-    p = PROBLEM
-    for a in truncation.slope_roots(0.5, p.alpha, p.n_steps, a_max=1 / np.sqrt(p.alpha)):
-        theta = truncation.zero_loss_theta(a, p.y0_training, p.alpha, p.n_steps)
-        assert invlib.training_loss(LINE, theta, p.x, p.y, p.y0_training, p.alpha,
-                                    p.n_steps) < 1e-25
-    fit = invlib.train(LINE, p.x, p.y, (p.a0, 0.0), p.y0_training, p.alpha, p.beta, p.n_steps,
-                       p.n_epochs, bounds=p.bounds)
-    theta = truncation.zero_loss_theta(1.9999268054, p.y0_training, p.alpha, p.n_steps)
-    np.testing.assert_allclose(fit.theta, theta, rtol=0, atol=1e-9)
-
-
-def test_best_loss_over_b_is_the_profile_of_T():
-    p = PROBLEM
-    a = np.array([0.1, 0.5, 1.0, 2.5, 4.0])
-    profile = truncation.best_loss_over_b(a, p.x, p.y, p.alpha, p.n_steps)
-    s = truncation.slope(a, p.alpha, p.n_steps)
-    np.testing.assert_allclose(profile, 10 * (1 - 2 * s) ** 2, rtol=1e-12)
-    # T is a quadratic in b (h is affine in b): its minimum from three values of T.
-    for a_k, T_min in zip(a, profile):
-        T_at = [invlib.training_loss(LINE, (a_k, b), p.x, p.y, p.y0_training, p.alpha,
-                                     p.n_steps) for b in (-1.0, 0.0, 1.0)]
-        curvature, tilt = (T_at[2] + T_at[0]) / 2 - T_at[1], (T_at[2] - T_at[0]) / 2
-        assert T_at[1] - tilt**2 / (4 * curvature) == pytest.approx(T_min, rel=1e-8, abs=1e-12)
-
-
-# --------------------------------------------------------------------------------------
-# Where a run ends
-# --------------------------------------------------------------------------------------
-
-ROOTS = truncation.slope_roots(0.5, PROBLEM.alpha, PROBLEM.n_steps, a_max=1 / np.sqrt(PROBLEM.alpha))
-
-
-def train_from(a0, beta, bounds=None, n_epochs=2500):
-    p = PROBLEM
-    return invlib.train(LINE, p.x, p.y, (a0, 0.0), p.y0_training, p.alpha, beta, p.n_steps,
-                        n_epochs, bounds=bounds)
-
-
-def test_describe_end_root_and_bound():
-    end = truncation.describe_end(train_from(1.15, 0.005), ROOTS)
-    assert end.kind == "root" and end.root == ROOTS[1] and "T < 1e-12" in end.text
-    end = truncation.describe_end(train_from(0.5, 0.005, PROBLEM.bounds), ROOTS, a_bound=0.5)
-    assert end.kind == "bound" and "T = 3.47" in end.text
-
-
-def test_describe_end_cycle_and_spurious():
-    end = truncation.describe_end(train_from(0.9, 0.005), ROOTS)
-    assert end.kind == "cycle" and end.root == ROOTS[0]
-    assert end.text == "a jumps between 0.251 and 0.459 every epoch"
-    end = truncation.describe_end(train_from(0.26, 0.002), ROOTS)
-    assert end.kind == "near root" and end.root == ROOTS[0]
-
-
-def test_spurious_valley_needs_a_small_outer_rate():
-    theta = truncation.zero_loss_theta(ROOTS[0], PROBLEM.y0_training, PROBLEM.alpha,
-                                       PROBLEM.n_steps)
-    _, dh = invlib.unroll(LINE, theta, PROBLEM.x, PROBLEM.y0_training, PROBLEM.alpha,
-                          PROBLEM.n_steps)
-    limit = 2 / np.linalg.eigvalsh(2 * dh.T @ dh).max()
-    assert 0.002 < limit < 0.005
 
 
 # --------------------------------------------------------------------------------------
@@ -197,7 +35,8 @@ def check_setting(dashboard, values):
         ax_T = dashboard.figure.axes[1]
         assert all(len(line.get_xdata()) == 0 for line in ax_T.get_lines())
     assert "nan" not in message.lower()
-    assert dashboard.render_png().startswith(b"\x89PNG")
+    assert dashboard.render_png().startswith(b"\x89PNG"), values
+    assert dashboard.render_frame().startswith(b"\xff\xd8"), values  # JPEG, as the widget shows
     return message
 
 
@@ -215,6 +54,35 @@ def test_every_corner(dashboard):
     messages = [check_setting(dashboard, corner) for corner in corners]
     assert any(m.startswith("Training diverged") for m in messages)
     assert any("cannot fit the data" in m for m in messages)
+
+
+def test_the_path_is_that_of_invlib_train(dashboard):
+    dashboard.update(n_steps=20, alpha=0.05, a0=3.4, beta=0.005)
+    p = PROBLEM
+    fit = invlib.train(LINE, p.x, p.y, (3.4, 0.0), p.y0_training, 0.05, 0.005, 20,
+                       truncation.N_EPOCHS)
+    path = next(line for line in dashboard.figure.axes[0].get_lines()
+                if line.get_label() == "training path")
+    every = max(1, truncation.N_EPOCHS // 200)
+    np.testing.assert_array_equal(path.get_xdata(), fit.thetas[::every, 0])
+    np.testing.assert_array_equal(dashboard.figure.axes[1].get_lines()[0].get_ydata(), fit.losses)
+
+
+@pytest.mark.parametrize("values", [dict(n_steps=60, alpha=0.15, a0=4.5, beta=0.008),
+                                    dict(n_steps=20, alpha=0.05, a0=4.5, beta=0.005),
+                                    dict(n_steps=60, alpha=0.15, a0=2.0, beta=0.008)])
+def test_diverging_settings_are_quick(dashboard, values):
+    """invlib.train stops at the first non-finite T: a diverging retraining costs ~1 ms,
+    not the 1,000 epochs of a full run (the bound is loose: the machine is shared)."""
+    import time
+
+    durations = []
+    for _ in range(5):
+        start = time.perf_counter()
+        message = dashboard.update(**values)
+        durations.append(time.perf_counter() - start)
+    assert message.startswith("Training diverged")
+    assert np.median(durations) < 0.05
 
 
 def test_seeded_interior_points(dashboard):
@@ -246,7 +114,7 @@ def test_what_the_notebook_says_to_try(dashboard, values, expected):
 def test_odd_steps_large_alpha_shows_three_roots(dashboard):
     check_setting(dashboard, dict(n_steps=21, alpha=0.1, a0=3.0, beta=0.005))
     roots_marker = next(line for line in dashboard.figure.axes[0].get_lines()
-                        if line.get_label() == "roots of $s(a) = 1/2$")
+                        if line.get_label() == "roots of $s = 1/2$")
     roots = np.asarray(roots_marker.get_xdata())
     assert np.count_nonzero(roots < 1 / np.sqrt(0.1)) == 3
 
@@ -329,5 +197,5 @@ def test_numbers_in_the_exercise_solutions():
     assert nb07._largest_stable_slope(6) == pytest.approx(0.522, abs=5e-4)
     np.testing.assert_allclose(nb07.stable_roots(6), [1.16, 1.82], atol=5e-3)
     for n in (1, 3, 5):
-        beyond = truncation.slope_roots(0.5, 0.05, n, a_min=1 / np.sqrt(0.05), a_max=10.0)
+        beyond = finite_n.slope_roots(0.5, 0.05, n, a_min=1 / np.sqrt(0.05), a_max=10.0)
         assert beyond.size == 1 and nb07.stable_roots(n).size == 0

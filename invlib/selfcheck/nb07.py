@@ -12,7 +12,7 @@ cannot drift apart.
 import numpy as np
 
 from .. import data, training
-from ..dashboards import truncation
+from .. import finite_n
 from ..models import Line
 from . import Feedback, as_number, check_number
 
@@ -65,7 +65,7 @@ def check_true_loss(answer):
 def spurious_root():
     """The small root a_s ≈ 0.2674 of s(a) = 1/2 on the original setup (α = 0.05, N = 20)."""
     p = data.original_problem()
-    roots = truncation.slope_roots(truncation.DATA_SLOPE, p.alpha, p.n_steps,
+    roots = finite_n.slope_roots(finite_n.DATA_SLOPE, p.alpha, p.n_steps,
                                    a_max=1.0 / np.sqrt(p.alpha))
     return float(roots[0])
 
@@ -73,7 +73,7 @@ def spurious_root():
 def expected_spurious_b():
     r"""b with :math:`q^N y_0 - s(a_s)\,b = 2`, i.e. :math:`b = 2 q^N y_0 - 4 \approx -0.5351`."""
     p = data.original_problem()
-    return float(truncation.zero_loss_theta(spurious_root(), p.y0_training, p.alpha,
+    return float(finite_n.zero_loss_theta(spurious_root(), p.y0_training, p.alpha,
                                             p.n_steps)[1])
 
 
@@ -82,8 +82,8 @@ def check_spurious_b(answer):
     p = data.original_problem()
     a_s, n = spurious_root(), p.n_steps
     q_n = (1.0 - 2.0 * p.alpha * a_s * a_s) ** n
-    s = truncation.DATA_SLOPE  # s(a_s) = 1/2 at the root
-    c = truncation.DATA_OFFSET
+    s = finite_n.DATA_SLOPE  # s(a_s) = 1/2 at the root
+    c = finite_n.DATA_OFFSET
     hints = [
         (-4.0, "−4 is the true b. With a ≈ 0.27 the 20 steps leave q^N ≈ 0.87 of the start "
                "y₀ in every prediction, so b must make up for it: solve q^N y₀ − s b = 2."),
@@ -110,7 +110,7 @@ SMALLEST_ALPHA, SEARCH_STEPS = 0.05, 200
 
 def stable_roots(n_steps, alpha=SMALLEST_ALPHA):
     """The roots of s(a) = 1/2 with 0 < a < 1/√α, i.e. |q| < 1 (converging inner steps)."""
-    return truncation.slope_roots(truncation.DATA_SLOPE, alpha, n_steps,
+    return finite_n.slope_roots(finite_n.DATA_SLOPE, alpha, n_steps,
                                   a_max=1.0 / np.sqrt(alpha) * (1.0 - 1e-12))
 
 
@@ -124,7 +124,7 @@ def expected_smallest_steps():
 
 def _largest_stable_slope(n_steps, alpha=SMALLEST_ALPHA):
     a = np.linspace(0.0, 1.0 / np.sqrt(alpha), 20001)
-    return float(np.max(truncation.slope(a, alpha, n_steps)))
+    return float(np.max(finite_n.slope(a, alpha, n_steps)))
 
 
 def check_smallest_steps(answer):
@@ -142,7 +142,7 @@ def check_smallest_steps(answer):
     if n > expected:
         return Feedback(False, f"With N = {n} some a reaches the slope 1/2, but a smaller N "
                                "already does: go down until the roots with |q| < 1 vanish.")
-    beyond = truncation.slope_roots(truncation.DATA_SLOPE, SMALLEST_ALPHA, n,
+    beyond = finite_n.slope_roots(finite_n.DATA_SLOPE, SMALLEST_ALPHA, n,
                                     a_max=3.0 / np.sqrt(SMALLEST_ALPHA),
                                     a_min=1.0 / np.sqrt(SMALLEST_ALPHA))
     aside = (f" (s(a) = 1/2 at a ≈ {beyond[0]:.3f}, but that is beyond 1/√α, where |q| > 1 and "

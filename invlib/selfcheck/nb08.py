@@ -71,8 +71,8 @@ def check_implicit_gradient(answer):
     y_star = (IMPLICIT_X - b) / a  # 2.5
     hints = [
         (y_star, "That is y* itself. Differentiate: dy*/da = −∂²L/∂y∂a ÷ ∂²L/∂y²."),
-        (-y_star, "That is −y*: you forgot to divide by ∂²L/∂y² = 2a² (and ∂²L/∂y∂a = 2a·y* at "
-                  "the minimiser)."),
+        (-y_star, "That is −y*: you divided ∂²L/∂y∂a = 2a·y* by 2a, but the implicit formula "
+                  "divides by ∂²L/∂y² = 2a²."),
         (-1.0 / a, "−1/a is dy*/db. For a, ∂²L/∂y∂a = 2a·y − 2(x − a·y − b) = 2a·y* at y*."),
         (-y_star / a**2, "One factor a too many in the denominator: −(2a·y*)/(2a²) = −y*/a."),
     ]

@@ -9,6 +9,7 @@ The computing core (numpy and sympy only) is imported here:
 - :mod:`invlib.finite_n`   what finite-N training of the line learns: slope, offset, roots
 - :mod:`invlib.gradients`  unrolled vs implicit vs one-step derivative estimates
 - :mod:`invlib.symbolic`   sympy derivations (update rule, tangent recursion, closed form)
+- :mod:`invlib.rates`      convergence rates of plain and momentum steps for the line
 - :mod:`invlib.regression` least-squares fits: inverse regression vs the classical fit
 - :mod:`invlib.templates`  images as template mixtures: inversion, reverse-mode training
 - :mod:`invlib.data`       the original problem and toy data
@@ -17,7 +18,7 @@ Plots, widgets and learner self-checks stand on top and are imported on their ow
 ``from invlib import plots, widgets, selfcheck``.
 """
 
-from . import data, finite_n, gradients, regression, symbolic, templates
+from . import data, finite_n, gradients, rates, regression, symbolic, templates
 from ._validate import DivergenceError
 from .inversion import (
     InversionResult,
@@ -45,6 +46,7 @@ __all__ = [
     "descent_step",
     "finite_n",
     "gradients",
+    "rates",
     "regression",
     "implicit_gradient",
     "inner_gradient",

@@ -56,8 +56,8 @@ def count(value, name, minimum=0, maximum=1_000_000):
 
 def finite_array(value, name, allow_empty=False):
     """Return ``value`` as a float array, checking that it is numeric, finite and not empty."""
-    if isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be a number or an array of numbers, got a string {value!r}")
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}")
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -70,7 +70,7 @@ def finite_array(value, name, allow_empty=False):
     if bad.any():
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         where = f" at index {first}" if array.ndim else ""
-        raise ValueError(f"{name} must be finite, found {array[bad].flat[0]!r}{where}")
+        raise ValueError(f"{name} must be finite, found {float(array[bad].flat[0])}{where}")
     return array
 
 

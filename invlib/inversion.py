@@ -24,7 +24,7 @@ which costs O(N), where re-deriving every earlier step costs O(N²).
 from typing import NamedTuple
 
 import numpy as np
-from . import _validate
+from . import _validate, rates
 from ._validate import DivergenceError
 from .models import Line, check_model, check_theta
 
@@ -246,8 +246,7 @@ def _check_finite(values, what, model, theta, alpha, momentum=0.0, nesterov=Fals
         return
     hint = ""
     if isinstance(model, Line) and theta[0] != 0:
-        # the largest stable α for the line: (1 + μ)/a², and (1 + μ)/((1 + 2μ)a²) for Nesterov
-        limit = (1 + momentum) / ((1 + 2 * momentum) if nesterov else 1) / theta[0] ** 2
+        limit = float(rates.stable_step_limit(momentum, nesterov) / rates.curvature(theta[0]))
         rule = "(1+μ)/((1+2μ)a²)" if nesterov else ("(1+μ)/a²" if momentum else "1/a²")
         hint = f"; for the line the steps converge only for 0 < alpha < {rule} = {limit:.4g}"
     raise DivergenceError(

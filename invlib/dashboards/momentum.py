@@ -1,33 +1,22 @@
-r"""Notebook 06: momentum and step size in the inner loop.
+r"""Notebook 06: the momentum dashboard, and the slope of the N-step predictor.
 
-For the line :math:`f(y) = a y + b` the inner loss :math:`L(y) = (x - a y - b)^2` is a
-parabola of curvature :math:`c = 2a^2`, and its slope is :math:`\partial_y L = c\,e` with
-the error :math:`e = y - y^*`. Heavy-ball steps
-:math:`v_{n+1} = \mu v_n - \alpha\,\partial_y L(g_n)`, :math:`g_{n+1} = g_n + v_{n+1}`
-therefore move the error by a fixed 2×2 matrix,
+The rate formulas live in the computing core, :mod:`invlib.rates` (the curvature
+:math:`c = 2a^2`, the 2×2 iteration matrix, its spectral radius, Polyak's parameters, the
+error path). This module keeps what only notebook 06 needs:
 
-.. math::
-
-    \begin{pmatrix} e_{n+1} \\ e_n \end{pmatrix}
-    = \begin{pmatrix} 1 + \mu - \alpha c & -\mu \\ 1 & 0 \end{pmatrix}
-      \begin{pmatrix} e_n \\ e_{n-1} \end{pmatrix},
-    \qquad e_{-1} = e_0 \ (v_0 = 0),
-
-and the rate of convergence is that matrix's spectral radius. Plain gradient descent is
-μ = 0, with rate :math:`|1 - \alpha c|`. Nesterov's variant takes the gradient at the
-look-ahead point :math:`g_n + \mu v_n`; its matrix is
-:math:`\begin{pmatrix} (1 + \mu)(1 - \alpha c) & -\mu (1 - \alpha c) \\ 1 & 0 \end{pmatrix}`.
-
-The first half of this module computes with these formulas (numpy only, vectorised over
-arrays of α, μ and c). The second half builds the dashboard: sliders α, μ, N and a; the
-iterates :math:`g_n` of plain descent and of heavy ball over n, and their errors
-:math:`|g_n - y^*|` on a log scale. The dashboard inverts x = 0 for the line through
-(2, 0), :math:`f(y) = a (y - 2)`, so that :math:`y^* = 2` whatever the slope.
+- :func:`predictor_slope` and :func:`slope_roots`: the slope :math:`s(a) = (1 - p)/a` in x
+  of the N-step predictor of the line, with :math:`p = e_N/e_0` from the steps, with or
+  without momentum, and the slopes a where it takes a given value (notebook 07 uses the
+  same slope for plain steps, μ = 0);
+- :func:`momentum_dashboard`: sliders α, μ, N and a; the iterates :math:`g_n` of plain
+  descent and of heavy ball over n, and their errors :math:`|g_n - y^*|` on a log scale.
+  It inverts x = 0 for the line through (2, 0), :math:`f(y) = a (y - 2)`, so that
+  :math:`y^* = 2` whatever the slope.
 """
 
 import numpy as np
 
-from .. import inversion, plots, widgets
+from .. import inversion, plots, rates, widgets
 from .._validate import DivergenceError
 from ..models import Line
 
@@ -35,116 +24,18 @@ from ..models import Line
 EDGE = 1e-9
 
 
-# --- rates -------------------------------------------------------------------------------
-
-def curvature(a):
-    r"""The curvature of the line's inner loss, :math:`c = \partial^2_{yy} L = 2a^2`."""
-    return 2.0 * np.asarray(a, dtype=float) ** 2
-
-
-def iteration_matrix(alpha, momentum, curvature, nesterov=False):
-    r"""The 2×2 matrix that maps :math:`(e_n, e_{n-1})` to :math:`(e_{n+1}, e_n)`.
-
-    Heavy ball: :math:`\begin{pmatrix} 1 + \mu - \alpha c & -\mu \\ 1 & 0 \end{pmatrix}`;
-    Nesterov: :math:`\begin{pmatrix} (1+\mu)(1 - \alpha c) & -\mu(1 - \alpha c) \\ 1 & 0 \end{pmatrix}`.
-    Broadcasts over its arguments; the matrices sit on the last two axes.
-    """
-    alpha, momentum, c = np.broadcast_arrays(*(np.asarray(v, dtype=float)
-                                              for v in (alpha, momentum, curvature)))
-    matrix = np.zeros(alpha.shape + (2, 2))
-    if nesterov:
-        damped = 1.0 - alpha * c
-        matrix[..., 0, 0] = (1.0 + momentum) * damped
-        matrix[..., 0, 1] = -momentum * damped
-    else:
-        matrix[..., 0, 0] = 1.0 + momentum - alpha * c
-        matrix[..., 0, 1] = -momentum
-    matrix[..., 1, 0] = 1.0
-    return matrix
-
-
-def rate(alpha, momentum, curvature, nesterov=False):
-    """The spectral radius of :func:`iteration_matrix`: the error's factor per step, in the long run."""
-    eigenvalues = np.linalg.eigvals(iteration_matrix(alpha, momentum, curvature, nesterov))
-    return np.abs(eigenvalues).max(axis=-1)
-
-
-def plain_rate(alpha, curvature):
-    r"""Plain gradient descent's rate :math:`|1 - \alpha c|` (each step multiplies e by 1 − αc)."""
-    return np.abs(1.0 - np.asarray(alpha, dtype=float) * np.asarray(curvature, dtype=float))
-
-
-def best_plain_alpha(a_min, a_max):
-    r"""The one α that serves every slope in [a_min, a_max] best: :math:`2/(c_\min + c_\max)`.
-
-    Returns ``(alpha, rate)`` with rate :math:`(\kappa - 1)/(\kappa + 1)`,
-    :math:`\kappa = c_\max/c_\min = (a_\max/a_\min)^2`.
-    """
-    c_min, c_max = curvature(a_min), curvature(a_max)
-    kappa = c_max / c_min
-    return float(2.0 / (c_min + c_max)), float((kappa - 1.0) / (kappa + 1.0))
-
-
-def polyak_parameters(a_min, a_max):
-    r"""Polyak's heavy-ball parameters for slopes in [a_min, a_max].
-
-    :math:`\alpha = 4/(\sqrt{c_\max} + \sqrt{c_\min})^2`,
-    :math:`\mu = \big((\sqrt\kappa - 1)/(\sqrt\kappa + 1)\big)^2`, and the rate
-    :math:`\sqrt\mu = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)` for every curvature in the range.
-    Returns ``(alpha, momentum, rate)``.
-    """
-    c_min, c_max = curvature(a_min), curvature(a_max)
-    root_kappa = np.sqrt(c_max / c_min)
-    step_rate = (root_kappa - 1.0) / (root_kappa + 1.0)
-    alpha = 4.0 / (np.sqrt(c_max) + np.sqrt(c_min)) ** 2
-    return float(alpha), float(step_rate**2), float(step_rate)
-
-
-def error_path(alpha, momentum, curvature, n_steps, e0=1.0, nesterov=False):
-    r"""The errors :math:`e_0, \dots, e_N` of heavy-ball (or plain, μ = 0) steps on the line.
-
-    The same steps as :func:`invlib.invert`, written for the error :math:`e = g - y^*`
-    (the slope of L is :math:`c\,e`) and vectorised over arrays of α, μ and c. Returns an
-    array with n on the first axis. Diverging settings give huge numbers or inf, not
-    warnings.
-    """
-    alpha, momentum, c = np.broadcast_arrays(*(np.asarray(v, dtype=float)
-                                              for v in (alpha, momentum, curvature)))
-    e = np.full(c.shape, float(e0))
-    v = np.zeros(c.shape)
-    path = np.empty((n_steps + 1,) + c.shape)
-    path[0] = e
-    with np.errstate(over="ignore", invalid="ignore"):
-        for n in range(n_steps):
-            look = e + momentum * v if nesterov else e
-            v = momentum * v - alpha * c * look
-            e = e + v
-            path[n + 1] = e
-    return path
-
-
-def steps_to_tolerance(alpha, momentum, curvature, tol=1e-8, max_steps=2000, nesterov=False):
-    r"""The first N from which on every error stays below ``tol``·|e_0| (NaN if not within max_steps).
-
-    Counted by running the steps (:func:`error_path`), not from the rate: with momentum the
-    error can dip below the tolerance and come back up, so the last step above it counts.
-    """
-    errors = np.abs(error_path(alpha, momentum, curvature, max_steps, nesterov=nesterov))
-    with np.errstate(invalid="ignore"):
-        above = ~(errors < tol)
-    last_above = max_steps - np.argmax(above[::-1], axis=0)  # the last n with |e_n| ≥ tol
-    return np.where(above[-1], np.nan, last_above + 1.0)
-
+# --- the slope of the N-step predictor ----------------------------------------------------
 
 def predictor_slope(a, alpha, momentum, n_steps):
     r"""The slope :math:`s(a) = (1 - p)/a` of the N-step predictor :math:`h(x)` in x.
 
-    With :math:`p = e_N/e_0` the steps' error factor after N steps,
-    :math:`h(x) = y^* + p\,(y_0 - y^*) = s(a)\,(x - b) + p\,y_0`: the prediction is affine in
-    x, with or without momentum, because the steps are linear in the error.
+    With :math:`p = e_N/e_0` the steps' error factor after N steps
+    (:func:`invlib.rates.error_path`), :math:`h(x) = y^* + p\,(y_0 - y^*) = s(a)\,(x - b) + p\,y_0`:
+    the prediction is affine in x, with or without momentum, because the steps are linear
+    in the error. For μ = 0, :math:`p = q^N` with :math:`q = 1 - 2\alpha a^2`.
     """
     a = np.asarray(a, dtype=float)
-    p = error_path(alpha, momentum, curvature(a), n_steps)[-1]
+    p = rates.error_path(alpha, momentum, rates.curvature(a), n_steps)[-1]
     return (1.0 - p) / a
 
 
@@ -184,14 +75,14 @@ A_RANGE, A_STEP = (0.25, 2.5), 0.05
 
 def classify(alpha, momentum, a):
     r"""``(plain_rate, heavy_ball_rate)`` for the dashboard's line of slope a."""
-    c = float(curvature(a))
-    return float(plain_rate(alpha, c)), float(rate(alpha, momentum, c))
+    c = float(rates.curvature(a))
+    return float(rates.plain_rate(alpha, c)), float(rates.rate(alpha, momentum, c))
 
 
 def message(alpha, momentum, a):
     """The sentence for the learner: '' while both methods converge."""
     rho_plain, rho_heavy = classify(alpha, momentum, a)
-    c = float(curvature(a))
+    c = float(rates.curvature(a))
     parts = []
     if rho_plain >= 1.0 - EDGE:
         verb = "never settles" if rho_plain <= 1.0 + EDGE else "diverges"

@@ -1,6 +1,6 @@
 r"""Self-checks for notebook 06, momentum and step size in the inner loop.
 
-The notebook works out the range of slopes a ∈ [0.5, 2] in its text; the exercises ask the
+The notebook works out the range of slopes a ∈ [0.5, 2] in its text; exercises 1–3 ask the
 same questions for a ∈ [1, 3]. The line f(y) = a·y + b has the inner-loss curvature
 :math:`c = 2a^2`, so here c runs from 2 to 18 and :math:`\kappa = c_\max/c_\min = 9`:
 
@@ -9,25 +9,50 @@ same questions for a ∈ [1, 3]. The line f(y) = a·y + b has the inner-loss cur
 - Polyak's momentum :math:`\mu = \big((\sqrt\kappa - 1)/(\sqrt\kappa + 1)\big)^2 = 0.25`
   (with :math:`\alpha = 4/(\sqrt{c_\max} + \sqrt{c_\min})^2 = 0.125` and rate 0.5).
 
-A wrong answer that matches a common mistake is told which mistake.
+Exercise 4 asks for the largest step at which Nesterov's momentum μ = 0.6 still converges
+at a = 2: :math:`\alpha c < 2(1 + \mu)/(1 + 2\mu)` with c = 8, so α = 2/11 ≈ 0.1818.
+
+A wrong answer that matches a common mistake is told which mistake; any other wrong answer
+is told what it would do (its rate, or whether the steps converge with it).
 """
 
 import math
 
-from . import check_number
+from .. import rates
+from . import Feedback, as_number, check_number
 
-#: The range of slopes the exercises ask about, and what follows from it.
+#: The range of slopes exercises 1–3 ask about, and what follows from it.
 A_MIN, A_MAX = 1.0, 3.0
 C_MIN, C_MAX = 2 * A_MIN**2, 2 * A_MAX**2
 KAPPA = C_MAX / C_MIN
 #: The original's inner step, which learners sometimes plug in.
 ORIGINAL_ALPHA = 0.05
 
-BEST_PLAIN_ALPHA = 2.0 / (C_MIN + C_MAX)
-PLAIN_RATE = (KAPPA - 1.0) / (KAPPA + 1.0)
-POLYAK_RATE = (math.sqrt(KAPPA) - 1.0) / (math.sqrt(KAPPA) + 1.0)
-POLYAK_MOMENTUM = POLYAK_RATE**2
-POLYAK_ALPHA = 4.0 / (math.sqrt(C_MAX) + math.sqrt(C_MIN)) ** 2
+BEST_PLAIN_ALPHA, PLAIN_RATE = rates.best_plain_alpha(A_MIN, A_MAX)
+POLYAK_ALPHA, POLYAK_MOMENTUM, POLYAK_RATE = rates.polyak_parameters(A_MIN, A_MAX)
+
+#: Exercise 4: Nesterov's momentum at one slope.
+NESTEROV_A, NESTEROV_MU = 2.0, 0.6
+NESTEROV_C = 2 * NESTEROV_A**2
+NESTEROV_LIMIT = float(rates.stable_step_limit(NESTEROV_MU, nesterov=True)) / NESTEROV_C
+
+
+def _check(answer, expected, name, hints, explain, rtol=1e-6):
+    """``check_number`` with its hints; a wrong answer that matches none gets ``explain(value)``."""
+    feedback = check_number(answer, expected, name, rtol=rtol, hints=hints)
+    value = as_number(answer, name)
+    if feedback.ok or isinstance(value, Feedback):
+        return feedback
+    known = [wrong for wrong, _ in hints] + [-expected]
+    if any(math.isclose(value, wrong, rel_tol=rtol, abs_tol=1e-9) for wrong in known):
+        return feedback
+    return Feedback(False, explain(value))
+
+
+def _worst_plain_rate(alpha):
+    """The worst |1 − αc| over the exercises' range, and the slope a where it occurs."""
+    at_min, at_max = abs(1 - alpha * C_MIN), abs(1 - alpha * C_MAX)
+    return (at_min, A_MIN) if at_min >= at_max else (at_max, A_MAX)
 
 
 def check_best_plain_alpha(answer):
@@ -50,7 +75,20 @@ def check_best_plain_alpha(answer):
         (POLYAK_ALPHA, f"{POLYAK_ALPHA:g} is Polyak's step for heavy ball, which relies on "
                        "momentum; plain descent has none."),
     ]
-    return check_number(answer, BEST_PLAIN_ALPHA, "α", hints=hints)
+
+    def explain(alpha):
+        if alpha <= 0:
+            return f"α = {alpha:g} does not step downhill: a step width must be > 0."
+        worst, where = _worst_plain_rate(alpha)
+        if worst >= 1:
+            return (f"With α = {alpha:g} the steps diverge at a = {A_MAX:g}: "
+                    f"αc_max = {alpha * C_MAX:.3g} ≥ 2. The best α is smaller.")
+        end = "steep" if where == A_MAX else "flat"
+        move = "smaller" if where == A_MAX else "larger"
+        return (f"With α = {alpha:g} the worst rate is {worst:.3g}, at the {end} end a = "
+                f"{where:g}; the other end does better. A {move} α balances the two ends.")
+
+    return _check(answer, BEST_PLAIN_ALPHA, "α", hints, explain)
 
 
 def check_plain_rate(answer):
@@ -72,7 +110,19 @@ def check_plain_rate(answer):
                                        f"original α = {ORIGINAL_ALPHA} at a = {A_MIN:g}; use "
                                        "the best α from exercise 1."),
     ]
-    return check_number(answer, PLAIN_RATE, "the worst rate", hints=hints)
+
+    def explain(value):
+        if value < 0:
+            return "A rate is an absolute value |1 − αc|, never negative."
+        if value >= 1:
+            return (f"A rate ≥ 1 would mean the steps do not converge, but α = "
+                    f"{BEST_PLAIN_ALPHA:g} keeps αc ≤ {BEST_PLAIN_ALPHA * C_MAX:g} < 2 across "
+                    "the whole range.")
+        direction = "too large" if value > PLAIN_RATE else "too small"
+        return (f"{value:g} is {direction}: evaluate |1 − αc| with α = {BEST_PLAIN_ALPHA:g} at "
+                f"both ends, c_min = {C_MIN:g} and c_max = {C_MAX:g}, and take the larger.")
+
+    return _check(answer, PLAIN_RATE, "the worst rate", hints, explain)
 
 
 def check_polyak_momentum(answer):
@@ -86,10 +136,52 @@ def check_polyak_momentum(answer):
          f"c = 2a², (a_max/a_min)² = {KAPPA:g}, so √κ = {math.sqrt(KAPPA):g}."),
         (PLAIN_RATE, "(κ − 1)/(κ + 1) is plain descent's best rate; Polyak's momentum is "
                      "((√κ − 1)/(√κ + 1))²."),
-        ((1.0 - math.sqrt(ORIGINAL_ALPHA * C_MIN)) ** 2,
-         f"That is the critically damped μ for α = {ORIGINAL_ALPHA} at a = {A_MIN:g} alone. "
-         "Polyak's μ is chosen, together with its own α, for the whole range."),
+        (float(rates.best_momentum(ORIGINAL_ALPHA, C_MIN)),
+         f"That is the best μ for α = {ORIGINAL_ALPHA} at a = {A_MIN:g} alone, "
+         "(1 − √(αc))². Polyak's μ is chosen, together with its own α, for the whole range."),
         (0.9, "0.9 is a common default in deep learning, not the best value for this range: "
               "its rate could be no better than √0.9 ≈ 0.95."),
     ]
-    return check_number(answer, POLYAK_MOMENTUM, "μ", hints=hints)
+
+    def explain(mu):
+        if not 0 <= mu < 1:
+            return f"μ = {mu:g} is not a momentum: the heavy ball needs 0 ≤ μ < 1."
+        root = math.sqrt(mu)
+        ratio = ((1 + root) / (1 - root)) ** 2
+        if mu < POLYAK_MOMENTUM:
+            return (f"With μ = {mu:g} the flat band [(1 − √μ)², (1 + √μ)²] spans a ratio of "
+                    f"only {ratio:.3g} between its ends, less than κ = {KAPPA:g}: no single α "
+                    f"fits every curvature from {C_MIN:g} to {C_MAX:g} into it. Choose μ so "
+                    "that the ratio is exactly κ.")
+        return (f"With μ = {mu:g} the flat band spans a ratio of {ratio:.3g} > κ = {KAPPA:g}: "
+                f"it covers the range, but at the rate √μ = {root:.3g}, slower than needed. "
+                "Choose μ so that the ratio is exactly κ.")
+
+    return _check(answer, POLYAK_MOMENTUM, "μ", hints, explain)
+
+
+def check_nesterov_limit(answer):
+    """Exercise 4: the largest α at which Nesterov's μ = 0.6 converges at a = 2: 2/11."""
+    c, mu = NESTEROV_C, NESTEROV_MU
+    hints = [
+        (2 * (1 + mu) / c, f"{2 * (1 + mu) / c:g} = 2(1 + μ)/c is the heavy ball's limit; "
+                           "Nesterov's look-ahead lowers it by the factor 1 + 2μ."),
+        (2 / c, f"{2 / c:g} = 2/c = 1/a² is plain descent's limit. Momentum changes it: "
+                "find where Nesterov's spectral radius reaches 1."),
+        (2 * (1 + mu) / (1 + 2 * mu) / NESTEROV_A**2,
+         f"You used c = a²; the curvature of L = (x − a·y − b)² is c = 2a² = {c:g}."),
+        (2 * (1 + mu) / (1 + 2 * mu), f"{2 * (1 + mu) / (1 + 2 * mu):.4g} is the limit on the "
+                                      f"product αc; divide by c = {c:g} to get α."),
+    ]
+
+    def explain(alpha):
+        if alpha <= 0:
+            return f"α = {alpha:g} does not step downhill: a step width must be > 0."
+        rho = float(rates.rate(alpha, mu, c, nesterov=True))
+        if rho < 1:
+            return (f"With α = {alpha:g}, Nesterov's rate is ρ = {rho:.4f} < 1: the steps "
+                    "still converge, so the limit is larger.")
+        return (f"With α = {alpha:g}, Nesterov's rate is ρ = {rho:.4f} ≥ 1: the steps do not "
+                "converge, so the limit is smaller.")
+
+    return _check(answer, NESTEROV_LIMIT, "α", hints, explain, rtol=1e-3)

@@ -51,6 +51,9 @@ def jupyter_lab():
     settings.mkdir(parents=True)
     # Render every cell (no lazy windowing), so the dashboards are in the page at once.
     (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    news = folder / "settings" / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
     port, token = _free_port(), secrets.token_hex(16)
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
                "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
@@ -128,13 +131,25 @@ ERRORS = """() => {
 
 
 def open_and_run(page, base, token, name, timeout=120_000):
-    """Open a notebook, wait for its kernel, run all cells, wait until done; return errors."""
-    page.goto(f"{base}/lab/tree/{name}?token={token}")
+    """Open a notebook in a workspace of its own (so JupyterLab does not reopen the
+    notebooks of earlier pages), wait for its kernel, run all cells, wait until done;
+    return the errors."""
+    page.set_default_timeout(60_000)
+    workspace = "ws-" + secrets.token_hex(4)
+    page.goto(f"{base}/lab/workspaces/{workspace}/tree/{name}?reset&token={token}")
     page.wait_for_function(KERNEL_READY, timeout=timeout)
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_timeout(500)
     page.wait_for_function(ALL_EXECUTED, timeout=timeout)
     return cell_errors(page)
+
+
+def shut_down_kernels(base, token):
+    """Stop every kernel the server runs (between notebooks, so they do not pile up)."""
+    request = urllib.request.Request(f"{base}/api/sessions?token={token}")
+    for session in json.loads(urllib.request.urlopen(request, timeout=10).read()):
+        urllib.request.urlopen(urllib.request.Request(
+            f"{base}/api/sessions/{session['id']}?token={token}", method="DELETE"), timeout=30)
 
 
 def cell_errors(page):

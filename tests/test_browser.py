@@ -66,3 +66,4 @@ def test_dashboard_responds_in_the_browser(lab, name):
         page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
     finally:
         page.close()
+        lab_driver.shut_down_kernels(base, token)

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _validate, inversion
+from . import _validate, inversion, rates
 
 #: Slope S and offset C of the original data's exact inverse, y = (x + 4)/2.
 DATA_SLOPE, DATA_OFFSET = 0.5, 2.0
@@ -41,8 +41,12 @@ def _power(a, alpha, n_steps):
         return np.float64(1.0 - 2.0 * alpha * a * a) ** n_steps
 
 
-def slope(a, alpha, n_steps):
+def slope(a, alpha, n_steps, momentum=0.0):
     r"""The slope :math:`s(a) = (1 - q^N)/a` of the N-step prediction in x, :math:`q = 1 - 2\alpha a^2`.
+
+    With heavy-ball ``momentum`` μ > 0 the steps are still linear in the error, so the
+    prediction is still affine in x, with :math:`s(a) = (1 - p)/a` where p is the error
+    factor after N steps (:func:`invlib.rates.error_path`); μ = 0 gives p = q^N.
 
     ``a`` is a number or an array (the result has its shape; a float for a number). Where
     :math:`2\alpha a^2 < 1/2` the numerator is computed as
@@ -53,12 +57,18 @@ def slope(a, alpha, n_steps):
     """
     a = _validate.finite_array(a, "a")
     alpha, n_steps = _steps(alpha, n_steps)
-    return _slope(a, alpha, n_steps)
+    momentum = _validate.momentum_value(momentum)
+    return _slope(a, alpha, n_steps, momentum)
 
 
-def _slope(a, alpha, n_steps):
+def _slope(a, alpha, n_steps, momentum=0.0):
     """:func:`slope` without the argument checks (for loops that call it many times)."""
     a = np.asarray(a, dtype=float)
+    if momentum:
+        p = rates.error_path(alpha, momentum, rates.curvature(a), n_steps)[-1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            s = np.where(a == 0.0, 0.0, (1.0 - p) / np.where(a == 0.0, 1.0, a))
+        return s if s.ndim else float(s)
     shrink = 2.0 * alpha * a * a  # 1 − q
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         safe = np.where(shrink < 0.5, shrink, 0.0)
@@ -80,8 +90,10 @@ def offset(theta, y0, alpha, n_steps):
         return float(_power(a, alpha, n_steps) * y0 - _slope(a, alpha, n_steps) * b)
 
 
-def slope_roots(target, alpha, n_steps, a_max, a_min=0.0, n_grid=2001, n_bisect=60):
-    r"""Every a in [``a_min``, ``a_max``] with :math:`s(a) = S`, S = ``target``, sorted.
+def slope_roots(target, alpha, n_steps, a_max, a_min=0.0, n_grid=2001, n_bisect=60,
+                momentum=0.0):
+    r"""Every a in [``a_min``, ``a_max``] with :math:`s(a) = S`, S = ``target``, sorted
+    (``momentum`` as in :func:`slope`).
 
     Finds the sign changes of :math:`s(a) - S` on a grid of ``n_grid`` points, then halves
     each bracket ``n_bisect`` times. A root where s only touches S (a double root) has no
@@ -96,14 +108,15 @@ def slope_roots(target, alpha, n_steps, a_max, a_min=0.0, n_grid=2001, n_bisect=
         raise ValueError(f"a_max must be larger than a_min, got a_min = {a_min}, a_max = {a_max}")
     n_grid = _validate.count(n_grid, "n_grid", 2, 10_000_000)
     n_bisect = _validate.count(n_bisect, "n_bisect", 0, 200)
+    momentum = _validate.momentum_value(momentum)
     grid = np.linspace(a_min, a_max, n_grid)
-    gap = _slope(grid, alpha, n_steps) - target
+    gap = _slope(grid, alpha, n_steps, momentum) - target
     left = np.nonzero(np.sign(gap[:-1]) * np.sign(gap[1:]) <= 0)[0]
     lo, hi = grid[left], grid[left + 1]
     sign_lo = np.sign(gap[left])
     for _ in range(n_bisect):
         mid = 0.5 * (lo + hi)
-        same = np.sign(_slope(mid, alpha, n_steps) - target) == sign_lo  # root in [mid, hi]
+        same = np.sign(_slope(mid, alpha, n_steps, momentum) - target) == sign_lo  # root in [mid, hi]
         lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
     return np.unique(0.5 * (lo + hi))
 

@@ -1,13 +1,10 @@
-r"""Notebook 06: the momentum dashboard, and the slope of the N-step predictor.
+r"""Notebook 06: the momentum dashboard.
 
 The rate formulas live in the computing core, :mod:`invlib.rates` (the curvature
 :math:`c = 2a^2`, the 2×2 iteration matrix, its spectral radius, Polyak's parameters, the
-error path). This module keeps what only notebook 06 needs:
+error path), and the slope of the N-step predictor with or without momentum in
+:mod:`invlib.finite_n`. This module holds the dashboard:
 
-- :func:`predictor_slope` and :func:`slope_roots`: the slope :math:`s(a) = (1 - p)/a` in x
-  of the N-step predictor of the line, with :math:`p = e_N/e_0` from the steps, with or
-  without momentum, and the slopes a where it takes a given value (notebook 07 uses the
-  same slope for plain steps, μ = 0);
 - :func:`momentum_dashboard`: sliders α, μ, N and a; the iterates :math:`g_n` of plain
   descent and of heavy ball over n, and their errors :math:`|g_n - y^*|` on a log scale.
   It inverts x = 0 for the line through (2, 0), :math:`f(y) = a (y - 2)`, so that
@@ -22,41 +19,6 @@ from ..models import Line
 
 #: A spectral radius within this of 1 counts as 1 (a slider value is not exact).
 EDGE = 1e-9
-
-
-# --- the slope of the N-step predictor ----------------------------------------------------
-
-def predictor_slope(a, alpha, momentum, n_steps):
-    r"""The slope :math:`s(a) = (1 - p)/a` of the N-step predictor :math:`h(x)` in x.
-
-    With :math:`p = e_N/e_0` the steps' error factor after N steps
-    (:func:`invlib.rates.error_path`), :math:`h(x) = y^* + p\,(y_0 - y^*) = s(a)\,(x - b) + p\,y_0`:
-    the prediction is affine in x, with or without momentum, because the steps are linear
-    in the error. For μ = 0, :math:`p = q^N` with :math:`q = 1 - 2\alpha a^2`.
-    """
-    a = np.asarray(a, dtype=float)
-    p = rates.error_path(alpha, momentum, rates.curvature(a), n_steps)[-1]
-    return (1.0 - p) / a
-
-
-def slope_roots(alpha, momentum, n_steps, target=0.5, a_range=(0.01, 3.0), n_grid=3000):
-    r"""Every a in ``a_range`` where :math:`s(a)` = ``target``: a sign change on a grid, then bisection."""
-    grid = np.linspace(*a_range, n_grid)
-    gap = predictor_slope(grid, alpha, momentum, n_steps) - target
-    roots = []
-    for k in np.nonzero(np.sign(gap[:-1]) * np.sign(gap[1:]) < 0)[0]:
-        low, high = grid[k], grid[k + 1]
-        gap_low = gap[k]
-        for _ in range(60):
-            middle = 0.5 * (low + high)
-            gap_middle = predictor_slope(middle, alpha, momentum, n_steps) - target
-            if np.sign(gap_middle) == np.sign(gap_low):
-                low, gap_low = middle, gap_middle
-            else:
-                high = middle
-        roots.append(0.5 * (low + high))
-    return np.array(roots)
-
 
 # --- the dashboard -----------------------------------------------------------------------
 

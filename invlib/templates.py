@@ -5,8 +5,10 @@ weighted sum of K template images, the rows of :math:`W \in \mathbb{R}^{K \times
 
 .. math:: x \approx f_W(z) = W^\top z, \qquad z \in \mathbb{R}^K \text{ the latent weights.}
 
-This is the series' forward model with a vector latent: z plays the part of y, and the
-templates W the part of θ. **Prediction is inversion**: minimise the inner loss
+This is the series' forward model with a vector latent: z plays the part of y, the
+templates W the part of θ, and the one-hot target :math:`t_i` (1 at image i's class, 0
+elsewhere) the part of the known :math:`y_i`; α, N, β and T keep their meanings.
+**Prediction is inversion**: minimise the inner loss
 
 .. math:: L(z) = \lVert x - W^\top z\rVert^2, \qquad \nabla_z L = -2\,W\,(x - W^\top z),
 
@@ -16,7 +18,8 @@ by N gradient steps of width α from :math:`z_0 = 0`,
 
 and the class is :math:`\arg\max_k (z_N)_k`. The weights are not probabilities: they can be
 negative and need not sum to 1. The error :math:`z_n - z^*` is multiplied by
-:math:`I - 2\alpha WW^\top` at every step, so the steps converge exactly when
+:math:`I - 2\alpha WW^\top` at every step, so for linearly independent templates (every
+eigenvalue of :math:`WW^\top` positive) the steps converge exactly when
 :math:`0 < \alpha < 1/\lambda_{\max}(WW^\top)` (:func:`stability_limit`).
 
 Many images at once: the rows of X (shape (M, D)) are images and the rows of Z (shape
@@ -30,18 +33,35 @@ Many images at once: the rows of X (shape (M, D)) are images and the rows of Z (
 .. math:: T(W) = \sum_i \big\lVert t_i - z_N(x_i; W)\big\rVert^2 ,
 
 and its gradient comes by **reverse mode** — backpropagation through the N steps. With the
-residual :math:`r_n = x - W^\top z_n` and the adjoint :math:`\lambda_n = \partial T/\partial z_n`,
+residual :math:`r_n = x - W^\top z_n`, one step is :math:`z_{n+1} = z_n + 2\alpha W r_n`, so a
+small change dW of the templates changes the iterates by
+
+.. math:: dz_{n+1} = (I - 2\alpha WW^\top)\,dz_n + 2\alpha\,(dW\,r_n - W\,dW^\top z_n),
+          \qquad dz_0 = 0 .
+
+Carry the adjoint :math:`\lambda_n = \partial T/\partial z_n` backwards instead,
 
 .. math::
 
     \lambda_N = -2\,(t - z_N), \qquad
-    \lambda_n = (I - 2\alpha WW^\top)\,\lambda_{n+1}, \qquad
+    \lambda_n = (I - 2\alpha WW^\top)\,\lambda_{n+1}
+    \quad\text{(the matrix is symmetric)};
+
+then :math:`\lambda_{n+1}^\top dz_{n+1} = \lambda_n^\top dz_n
++ 2\alpha\,(\lambda_{n+1}^\top dW\,r_n - \lambda_{n+1}^\top W\,dW^\top z_n)`, and chaining
+these from n = N − 1 down to :math:`dz_0 = 0` gives :math:`dT = \lambda_N^\top dz_N` as a
+sum of terms linear in dW. Their gradients (:math:`\lambda^\top dW\,r \to \lambda r^\top`,
+:math:`\lambda^\top W dW^\top z = z^\top dW\,W^\top\lambda \to z\,\lambda^\top W`) add up to
+
+.. math::
+
     \frac{\partial T}{\partial W}
       = 2\alpha \sum_i \sum_{n=0}^{N-1}
         \Big(\lambda_{n+1}\,r_n^\top - z_n\,\lambda_{n+1}^\top W\Big),
 
 summed over the images i (each has its own z_n, r_n, λ_n). One backward pass gives all
-K·D entries of ∂T/∂W; the stored iterates take O(N·M·K) memory.
+K·D entries of ∂T/∂W; the stored iterates take O(N·M·K) memory. Notebook 09 (section 7)
+writes the derivation out step by step.
 
 Core floor: numpy only.
 """
@@ -248,10 +268,14 @@ def filter_factors(eigenvalues, alpha, n_steps):
               \qquad \varphi_j = 1 - (1 - 2\alpha\lambda_j)^N,
 
     where the exact least-squares answer has :math:`\varphi_j = 1`. Directions with large
-    :math:`\lambda_j` are inverted within a few steps; along a small :math:`\lambda_j`,
+    :math:`\lambda_j` are inverted within a few steps (for :math:`2\alpha\lambda_j > 1` the
+    early :math:`\varphi_j` overshoot 1 and oscillate towards it); along a small
+    :math:`\lambda_j` (:math:`2\alpha N\lambda_j \ll 1`),
     :math:`\varphi_j/\lambda_j \approx 2\alpha N` stays far below :math:`1/\lambda_j`. So
     stopping early damps exactly the directions that the full inversion would amplify
-    most. Returns :math:`\varphi_j` for each eigenvalue.
+    most, much as a penalty :math:`\gamma\lVert z\rVert^2` in L with
+    :math:`\gamma = 1/(2\alpha N)` would (its factor is :math:`1/(\lambda_j + \gamma)`).
+    Returns :math:`\varphi_j` for each eigenvalue.
     """
     lam = _validate.finite_array(eigenvalues, "eigenvalues")
     alpha, n_steps = _check_step(alpha, n_steps)
@@ -417,7 +441,8 @@ def _operator_steps(W, alpha, n_steps):
 
 
 class BatchStatistics(NamedTuple):
-    """What T needs from a batch, summed once: XᵀX (D, D), XᵀT (D, K) and Σ‖t_i‖²."""
+    """What T needs from a batch, summed once: xx = Σ x_i x_iᵀ = XᵀX (D, D),
+    xt = Σ x_i t_iᵀ (D, K) and tt = Σ‖t_i‖²."""
 
     xx: np.ndarray
     xt: np.ndarray
@@ -427,9 +452,14 @@ class BatchStatistics(NamedTuple):
 def batch_statistics(X, labels, n_classes):
     r"""The sums :math:`\sum_i x_i x_i^\top`, :math:`\sum_i x_i t_i^\top`, :math:`\sum_i \lVert t_i\rVert^2`.
 
-    With :math:`z_N = M_N x`, :math:`T = \operatorname{tr}(M_N\,X^\top X\,M_N^\top)
-    - 2\operatorname{tr}(M_N\,X^\top T) + \sum_i \lVert t_i\rVert^2` depends on the images
-    only through these sums.
+    With :math:`z_N = M_N x` (:func:`unrolled_operator`),
+
+    .. math:: T = \sum_i \lVert t_i - M_N x_i\rVert^2
+              = \operatorname{tr}\Big(M_N \Big(\sum_i x_i x_i^\top\Big) M_N^\top\Big)
+              - 2\operatorname{tr}\Big(M_N \sum_i x_i t_i^\top\Big)
+              + \sum_i \lVert t_i\rVert^2
+
+    depends on the images only through these sums.
     """
     n_classes = _validate.count(n_classes, "n_classes", 1)
     X = _validate.finite_array(X, "X")
@@ -444,8 +474,9 @@ def _fast_loss_and_gradient(W, stats, alpha, n_steps):
 
     With z_n = M_n x, the per-image adjoints summed against the images,
     Λ_n = Σ_i λ_{n,i} x_iᵀ (K×D), obey the same recursion Λ_n = (I − 2αWWᵀ) Λ_{n+1}
-    from Λ_N = 2 (M_N XᵀX − (XᵀT)ᵀ), and the per-step terms of ∂T/∂W sum to
-    2α [Λ_{n+1} (I − M_nᵀ W) − M_n Λ_{n+1}ᵀ W].
+    from Λ_N = Σ_i 2 (M_N x_i − t_i) x_iᵀ = 2 (M_N·xx − xtᵀ), and the per-step terms of
+    ∂T/∂W sum over the images to 2α [Λ_{n+1} (I − M_nᵀ W) − M_n Λ_{n+1}ᵀ W]
+    (substitute r_n = (I − WᵀM_n) x and z_n = M_n x in the per-image terms).
     """
     path, A = _operator_steps(W, alpha, n_steps)
     M_N = path[-1]

@@ -80,8 +80,8 @@ class Dashboard:
             yield dict(zip(self.controls, combo))
 
     def random_settings(self, count, seed=0):
-        """``count`` settings drawn uniformly inside every slider's range (for the tests):
-        whole numbers for integer sliders, one of the options for a choice."""
+        """``count`` settings drawn uniformly from the values each slider can take (its grid
+        of steps), or one of the options for a choice (for the tests)."""
         rng = np.random.default_rng(seed)
         for _ in range(count):
             setting = {}
@@ -89,10 +89,11 @@ class Dashboard:
                 if hasattr(control, "options"):
                     values = [o[1] if isinstance(o, tuple) else o for o in control.options]
                     setting[name] = values[rng.integers(len(values))]
-                elif isinstance(control.value, int):
-                    setting[name] = int(rng.integers(control.min, control.max + 1))
-                else:
-                    setting[name] = float(rng.uniform(control.min, control.max))
+                else:  # a point on the slider's own grid of steps
+                    steps = int(round((control.max - control.min) / control.step))
+                    value = control.min + int(rng.integers(steps + 1)) * control.step
+                    value = min(value, control.max)
+                    setting[name] = value if isinstance(control.value, int) else float(value)
             yield setting
 
     def render_frame(self, image_format="jpeg"):

@@ -2,9 +2,13 @@
 
 Each dashboard is called at the corners of its sliders (for the ten latent sliders: all at
 the minimum, all at the maximum, each one alone at its maximum) and at seeded interior
-points; nothing may raise, every drawn number must be finite, and the message must say
-when the setting is out of range.
+points (``Dashboard.random_settings``); nothing may raise, every drawn number must be
+finite (``widgets.figure_is_finite`` covers the lines, the confusion matrix's mesh and the
+bars), the frame the widget shows must render, and the message must say when the setting
+is out of range.
 """
+
+import functools
 
 import numpy as np
 import pytest
@@ -16,14 +20,7 @@ from invlib.dashboards import digits, latent  # noqa: E402
 from invlib.selfcheck import nb09, nb10  # noqa: E402
 
 
-def meshes_are_finite(figure):
-    """figure_is_finite covers lines and images; the confusion matrix is a QuadMesh."""
-    for ax in figure.axes:
-        for collection in ax.collections:
-            array = collection.get_array()
-            if array is not None and not np.all(np.isfinite(np.asarray(array, dtype=float))):
-                return False
-    return True
+JPEG = b"\xff\xd8\xff"
 
 
 def drawn(line):
@@ -62,7 +59,20 @@ def test_digits_defaults(digits_board):
     assert all(drawn(line) for line in (curve, curve_means, marker))
     assert "414/450" in ax_acc.texts[0].get_text()
     assert widgets.figure_is_finite(digits_board.figure)
-    assert meshes_are_finite(digits_board.figure)
+
+
+def test_figure_is_finite_sees_the_mesh_and_the_bars(fresh_digits, fresh_latent):
+    """The checks below rely on figure_is_finite looking at the mesh and the bars."""
+    mesh = fresh_digits.figure.axes[1].collections[0]
+    mesh.set_array(np.full(100, np.nan))
+    assert not widgets.figure_is_finite(fresh_digits.figure)
+    fresh_digits.update(n_steps=21)
+    assert widgets.figure_is_finite(fresh_digits.figure)
+    bar = fresh_latent.figure.axes[0].patches[0]
+    bar.set_height(np.nan)
+    assert not widgets.figure_is_finite(fresh_latent.figure)
+    fresh_latent.update(z0=0.5)
+    assert widgets.figure_is_finite(fresh_latent.figure)
 
 
 def test_digits_every_corner(fresh_digits):
@@ -72,8 +82,7 @@ def test_digits_every_corner(fresh_digits):
     for corner in corners:
         message = fresh_digits.update(**corner)
         assert widgets.figure_is_finite(fresh_digits.figure), corner
-        assert meshes_are_finite(fresh_digits.figure), corner
-        assert fresh_digits.render_png().startswith(b"\x89PNG")
+        assert fresh_digits.render_frame().startswith(JPEG), corner
         if corner["alpha"] >= limit:
             assert message.startswith(f"α = {corner['alpha']:.4f} ≥ 1/λ_max(WWᵀ)"), corner
             assert "Lower α below" in message
@@ -89,15 +98,14 @@ def _trained_and_test(board):
 
 
 def test_digits_seeded_interior_points(fresh_digits):
-    rng = np.random.default_rng(9)
-    for _ in range(20):
-        values = {"alpha": round(float(rng.uniform(*digits.ALPHA_RANGE)), 4),
-                  "n_steps": int(rng.integers(digits.STEPS_RANGE[0], digits.STEPS_RANGE[1] + 1))}
+    limit = digits.SpectralPredictor(*_trained_and_test(fresh_digits)).limit
+    settings = list(fresh_digits.random_settings(20, seed=9))
+    assert any(s["alpha"] < limit for s in settings) and any(s["alpha"] >= limit for s in settings)
+    for values in settings:
         message = fresh_digits.update(**values)
-        assert isinstance(message, str)
+        assert (message == "") == (values["alpha"] < limit), values
         assert widgets.figure_is_finite(fresh_digits.figure), values
-        assert meshes_are_finite(fresh_digits.figure), values
-        fresh_digits.render_frame()
+        assert fresh_digits.render_frame().startswith(JPEG), values
 
 
 def test_digits_divergence_is_reported_and_cleared(fresh_digits):
@@ -123,6 +131,19 @@ def test_digits_dashboard_shows_the_steps(fresh_digits, digits_data):
         assert np.isclose(marker.get_ydata()[0], np.mean(predicted == y_test))
         assert np.array_equal(np.asarray(ax_conf.collections[0].get_array()).ravel(),
                               counts.ravel())
+
+
+def test_digits_dashboard_with_given_templates(digits_board, digits_data):
+    """Passing the trained templates in (as notebook 09 does) draws the same as training here."""
+    _, _, W = digits_data
+    given = digits.digits_dashboard(W=W)
+    for ax_given, ax_default in zip(given.figure.axes[:2], digits_board.figure.axes[:2]):
+        for line_given, line_default in zip(ax_given.get_lines(), ax_default.get_lines()):
+            assert np.array_equal(line_given.get_ydata(), line_default.get_ydata())
+    assert np.array_equal(given.figure.axes[1].collections[0].get_array(),
+                          digits_board.figure.axes[1].collections[0].get_array())
+    with pytest.raises(ValueError, match="W must be a 2-d array"):
+        digits.digits_dashboard(W=W[0])
 
 
 def test_spectral_predictor_matches_invert(digits_data):
@@ -169,8 +190,8 @@ def fresh_latent(latent_board):
     latent_board.update(**defaults)
 
 
-def latent_points():
-    """All at min, all at max, each slider alone at max, and 20 seeded random codes."""
+def latent_corners():
+    """All at min, all at max, and each slider alone at max (all 2¹⁰ corners are too many)."""
     low, high = latent.WEIGHT_RANGE
     names = [f"z{k}" for k in range(10)]
     points = [dict.fromkeys(names, low), dict.fromkeys(names, high)]
@@ -178,19 +199,19 @@ def latent_points():
         point = dict.fromkeys(names, low)
         point[name] = high
         points.append(point)
-    rng = np.random.default_rng(10)
-    for _ in range(20):
-        steps = rng.integers(0, round((high - low) / latent.WEIGHT_STEP) + 1, size=10)
-        points.append({name: round(low + latent.WEIGHT_STEP * s, 2)
-                       for name, s in zip(names, steps)})
     return points
 
 
-def generated_images(values):
+@functools.lru_cache(maxsize=1)
+def both_templates():
+    """The class means and the trained templates that the latent dashboard reads codes with."""
     X_train, _, y_train, _ = digits.digit_split()
+    return templates.class_means(X_train, y_train), digits.trained_templates(X_train, y_train).W
+
+
+def generated_images(values):
     z = latent.code_from(values)
-    return [templates.generate(W, z) for W in (templates.class_means(X_train, y_train),
-                                                 digits.trained_templates(X_train, y_train).W)]
+    return [templates.generate(W, z) for W in both_templates()]
 
 
 def test_latent_defaults(latent_board):
@@ -203,10 +224,19 @@ def test_latent_defaults(latent_board):
     assert widgets.figure_is_finite(latent_board.figure)
 
 
+def test_latent_dashboard_with_given_templates(latent_board):
+    """Passing the trained templates in (as notebook 10 does) draws the same as training here."""
+    given = latent.latent_dashboard(W_trained=both_templates()[1])
+    for ax_given, ax_default in zip(given.figure.axes[1:3], latent_board.figure.axes[1:3]):
+        assert np.array_equal(ax_given.get_images()[0].get_array(),
+                              ax_default.get_images()[0].get_array())
+
+
 def test_latent_corners_and_random_points(fresh_latent):
-    points = latent_points()
+    corners = latent_corners()
+    points = corners + list(fresh_latent.random_settings(20, seed=10))
     assert len(points) == 32
-    for values in points:
+    for i, values in enumerate(points):
         message = fresh_latent.update(**values)
         assert isinstance(message, str)
         assert widgets.figure_is_finite(fresh_latent.figure), values
@@ -217,7 +247,8 @@ def test_latent_corners_and_random_points(fresh_latent):
         for ax, pixels in zip(fresh_latent.figure.axes[1:3], expected):
             shown = np.asarray(ax.get_images()[0].get_array())
             assert np.allclose(shown, np.clip(pixels.reshape(8, 8), -1.0, 2.0))
-        assert fresh_latent.render_png().startswith(b"\x89PNG")
+        if i < len(corners):
+            assert fresh_latent.render_frame().startswith(JPEG), values
 
 
 def test_latent_messages(fresh_latent):
@@ -336,7 +367,7 @@ def test_nb10_switch_point():
     assert nb10.check_switch_point(right)
     assert nb10.check_switch_point(round(right, 3))
     means_t = nb10.switch_point(nb10._setup()[2])
-    for answer, words in [(0.5, "t = 1/2"), (1 - right, "8's end"), (means_t, "class-mean"),
+    for answer, words in [(0.5, "s = 1/2"), (1 - right, "8's end"), (means_t, "class-mean"),
                           (1.2, "off the walk"), (0.9, "too large"), ("half", "single number")]:
         feedback = nb10.check_switch_point(answer)
         assert not feedback and words in feedback.message, (answer, feedback)

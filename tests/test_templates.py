@@ -165,6 +165,21 @@ def test_filter_factors_give_the_iterates(n_steps):
     assert np.allclose(Z, templates.invert(W, X, alpha, n_steps), rtol=0, atol=1e-12)
 
 
+def test_filter_factors_limits():
+    """filter_factors' docstring: φ/λ ≈ 2αN for small λ, like the factor 1/(λ + γ) of a
+    penalty γ‖z‖² with γ = 1/(2αN); φ → 1 for large λ; one step overshoots for 2αλ > 1."""
+    alpha, n_steps = 0.005, 20
+    gamma = 1 / (2 * alpha * n_steps)
+    small = np.array([1e-4, 1e-3, 1e-2])
+    gain = templates.filter_factors(small, alpha, n_steps) / small
+    assert np.allclose(gain, 2 * alpha * n_steps, rtol=2e-3)
+    assert np.allclose(gain, 1 / (small + gamma), rtol=2e-3)
+    large = np.array([50.0, 80.0, 99.0])
+    assert np.allclose(templates.filter_factors(large, alpha, 200), 1.0, rtol=0, atol=1e-12)
+    assert np.allclose(1 / (large + gamma), 1 / large, rtol=0.1)
+    assert templates.filter_factors(150.0, alpha, 1) == pytest.approx(1.5)
+
+
 def test_stability_limit_is_one_over_the_largest_eigenvalue():
     W, X, _, _ = random_problem(3, K=4, D=9, M=5)
     lam = np.linalg.eigvalsh(W @ W.T)

@@ -16,9 +16,10 @@ N steps from :math:`z_0 = 0` give (:func:`invlib.templates.filter_factors`)
 so the products :math:`V^\top W x` of the test images are computed once, and a move of a
 slider only rescales ten columns. The tests check this against :func:`invlib.templates.invert`.
 
-From :math:`\alpha \ge 1/\lambda_{\max}(WW^\top)` on, the weights grow without bound as N
-grows: the dashboard says so, empties the curve and blanks the matrix — nothing non-finite
-is drawn.
+From :math:`\alpha \ge 1/\lambda_{\max}(WW^\top)` on, the weights no longer converge
+(beyond the limit they grow without bound as N grows; the slider's grid never lands on the
+limit itself): the dashboard says so, empties the curve and blanks the matrix — nothing
+non-finite is drawn.
 """
 
 import numpy as np
@@ -101,13 +102,16 @@ def curve_steps(n_max):
     return np.union1d(np.arange(1, min(n_max, 20) + 1), np.arange(20, n_max + 1, 5))
 
 
-def digits_dashboard(alpha=ALPHA, n_steps=N_STEPS):
+def digits_dashboard(alpha=ALPHA, n_steps=N_STEPS, W=None):
     r"""Sliders α and N; test accuracy against N and the mistakes, redrawn in place.
 
-    The left panel also draws the class-mean templates' accuracy (untrained) for comparison.
+    ``W``: the trained templates (K, D), if the caller has them already (trained on
+    :func:`digit_split`'s training part); by default they are trained here with the module's
+    settings. The left panel also draws the class-mean templates' accuracy (untrained) for
+    comparison.
     """
     X_train, X_test, y_train, y_test = digit_split()
-    W = trained_templates(X_train, y_train).W
+    W = trained_templates(X_train, y_train).W if W is None else templates._check_templates(W)
     trained = SpectralPredictor(W, X_test)
     means = SpectralPredictor(templates.class_means(X_train, y_train), X_test)
     K = W.shape[0]

@@ -42,14 +42,18 @@ def range_message(images):
             "digits have a few weights of about 1 or less; try smaller weights.")
 
 
-def latent_dashboard(code=None):
+def latent_dashboard(code=None, W_trained=None):
     r"""Ten sliders for z; the code as bars and the images :math:`W^\top z` of both models.
 
-    ``code`` is the starting code (default: 1 for template 3, 0 elsewhere).
+    ``code`` is the starting code (default: 1 for template 3, 0 elsewhere). ``W_trained``:
+    the trained templates, if the caller has them already; by default they are trained here
+    (:func:`invlib.dashboards.digits.trained_templates`).
     """
     X_train, _, y_train, _ = digit_split()
     W_means = templates.class_means(X_train, y_train)
-    W_trained = trained_templates(X_train, y_train).W
+    if W_trained is None:
+        W_trained = trained_templates(X_train, y_train).W
+    W_trained = templates._check_templates(W_trained, "W_trained")
     K = W_means.shape[0]
     if code is None:
         code = np.eye(K)[3]

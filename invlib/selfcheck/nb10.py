@@ -92,7 +92,7 @@ def walk_ends():
 
 
 def switch_point(W):
-    r""":math:`t^*` with :math:`z_3(t^*) = z_8(t^*)` on :math:`z(t) = (1 - t)\,z_A + t\,z_B`."""
+    r""":math:`s^*` with :math:`z_3(s^*) = z_8(s^*)` on :math:`z(s) = (1 - s)\,z_A + s\,z_B`."""
     X_test, _, _, _ = _setup()
     three, eight = walk_ends()
     z_a = templates.invert(W, X_test[three], ALPHA, N_STEPS)
@@ -102,27 +102,27 @@ def switch_point(W):
 
 
 def expected_switch_point():
-    """t* for the trained templates (about 0.542)."""
+    """s* for the trained templates (about 0.542)."""
     return switch_point(_setup()[3])
 
 
 def check_switch_point(answer):
-    """Exercise 2: the t at which the walk's predicted class switches from 3 to 8 (trained)."""
+    """Exercise 2: the s at which the walk's predicted class switches from 3 to 8 (trained)."""
     expected = expected_switch_point()
-    value = as_number(answer, "t*")
+    value = as_number(answer, "s*")
     if isinstance(value, Feedback):
         return value
     if not 0.0 <= value <= 1.0:
-        return Feedback(False, f"t* = {value:.4g} lies off the walk: t runs from 0 (the 3) to "
+        return Feedback(False, f"s* = {value:.4g} lies off the walk: s runs from 0 (the 3) to "
                                "1 (the 8).")
     hints = [
-        (0.5, "t = 1/2 would be right only if the 3 were as sure of being a 3 as the 8 is of "
-              "being an 8. Solve z₃(t) = z₈(t) with z(t) = (1 − t) z_A + t z_B."),
-        (1.0 - expected, "That is the distance from the 8's end; t counts from the 3 (t = 0)."),
-        (switch_point(_setup()[2]), "That is t* for the class-mean templates; the exercise "
+        (0.5, "s = 1/2 would be right only if the 3 were as sure of being a 3 as the 8 is of "
+              "being an 8. Solve z₃(s) = z₈(s) with z(s) = (1 − s) z_A + s z_B."),
+        (1.0 - expected, "That is the distance from the 8's end; s counts from the 3 (s = 0)."),
+        (switch_point(_setup()[2]), "That is s* for the class-mean templates; the exercise "
                                     "walks between the trained templates' codes."),
     ]
-    return check_number(value, expected, "t*", rtol=0.0, atol=5e-4, hints=hints)
+    return check_number(value, expected, "s*", rtol=0.0, atol=5e-4, hints=hints)
 
 
 # --------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ The computing core (numpy and sympy only) is imported here:
 - :mod:`invlib.inversion`  prediction as inversion: :func:`invert`, :func:`unroll`,
   :func:`implicit_gradient`
 - :mod:`invlib.training`   training through the unrolled steps: :func:`train`
+- :func:`finite_difference` central differences, the independent check of derivatives
 - :mod:`invlib.finite_n`   what finite-N training of the line learns: slope, offset, roots
 - :mod:`invlib.gradients`  unrolled vs implicit vs one-step derivative estimates
 - :mod:`invlib.symbolic`   sympy derivations (update rule, tangent recursion, closed form)
@@ -19,6 +20,7 @@ Plots, widgets and learner self-checks stand on top and are imported on their ow
 """
 
 from . import data, finite_n, gradients, rates, regression, symbolic, templates
+from .finite_differences import finite_difference
 from ._validate import DivergenceError
 from .inversion import (
     InversionResult,
@@ -44,6 +46,7 @@ __all__ = [
     "TrainResult",
     "data",
     "descent_step",
+    "finite_difference",
     "finite_n",
     "gradients",
     "rates",

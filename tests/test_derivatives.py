@@ -172,3 +172,17 @@ def test_line_hand_written_loss_derivatives_match_sympy():
     np.testing.assert_allclose(np.broadcast_to(L_yy, x.shape), np.broadcast_to(R_yy, x.shape))
     for mine, ref in zip(L_ytheta, R_ytheta):
         np.testing.assert_allclose(np.broadcast_to(mine, x.shape), np.broadcast_to(ref, x.shape))
+
+
+def test_finite_difference_on_functions_with_known_derivatives():
+    theta = np.array([0.7, -1.3])
+    cubic = lambda t: t[0] ** 3 * t[1] + np.sin(t[1])
+    expected = [3 * 0.7**2 * -1.3, 0.7**3 + np.cos(-1.3)]
+    np.testing.assert_allclose(invlib.finite_difference(cubic, theta), expected, rtol=1e-9)
+    vector = lambda t: np.array([t[0] * t[1], t[0] ** 2, 5.0])
+    np.testing.assert_allclose(invlib.finite_difference(vector, theta),
+                               [[-1.3, 0.7], [1.4, 0.0], [0.0, 0.0]], atol=1e-9)
+    with pytest.raises(TypeError, match="function must be callable"):
+        invlib.finite_difference(3.0, theta)
+    with pytest.raises(ValueError, match="h must be > 0"):
+        invlib.finite_difference(cubic, theta, h=0.0)

@@ -69,3 +69,19 @@ def plot_fit(ax, model, theta, x, y, theta_true=None, y_grid=None):
     ax.set_ylabel("observation $x$")
     ax.legend()
     return artists
+
+
+def show_digits(ax, rows, labels, cmap="gray_r", limits=(0.0, 1.0), ylabel=None):
+    """64-pixel rows (images or templates) as 8×8 pictures side by side, one blank column
+    between them, each labelled underneath. Returns the image artist (for a colour bar)."""
+    tiles = [np.pad(np.reshape(row, (8, 8)), ((0, 0), (0, 1)), constant_values=np.nan)
+             for row in rows]
+    image = ax.imshow(np.hstack(tiles)[:, :-1], cmap=cmap, vmin=limits[0], vmax=limits[1])
+    ax.set_xticks(9 * np.arange(len(tiles)) + 3.5, labels)
+    ax.set_yticks([])
+    if ylabel:
+        ax.set_ylabel(ylabel, fontsize=8)
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    return image

@@ -122,3 +122,18 @@ def test_figure_is_finite_catches_nan_in_every_kind_of_artist():
     ax.plot([0, 1], [0, 1])
     ax.bar([0, 1], [1, 2])
     assert widgets.figure_is_finite(fig)
+
+
+def test_show_digits_lays_out_8x8_tiles_with_blank_columns():
+    import numpy as np
+
+    from invlib import plots
+
+    fig, ax = plots.new_figure()
+    rows = np.arange(3 * 64, dtype=float).reshape(3, 64)
+    image = plots.show_digits(ax, rows, ["a", "b", "c"], limits=(0, 200))
+    shown = np.asarray(image.get_array())
+    assert shown.shape == (8, 3 * 8 + 2)
+    np.testing.assert_array_equal(shown[:, 9:17], rows[1].reshape(8, 8))
+    assert np.all(np.isnan(np.ma.getdata(shown)[:, [8, 17]]))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]

@@ -246,7 +246,8 @@ def _check_finite(values, what, model, theta, alpha, momentum=0.0, nesterov=Fals
         return
     hint = ""
     if isinstance(model, Line) and theta[0] != 0:
-        limit = float(rates.stable_step_limit(momentum, nesterov) / rates.curvature(theta[0]))
+        with np.errstate(over="ignore", under="ignore"):  # a huge a gives a limit of 0
+            limit = float(rates.stable_step_limit(momentum, nesterov) / rates.curvature(theta[0]))
         rule = "(1+μ)/((1+2μ)a²)" if nesterov else ("(1+μ)/a²" if momentum else "1/a²")
         hint = f"; for the line the steps converge only for 0 < alpha < {rule} = {limit:.4g}"
     raise DivergenceError(

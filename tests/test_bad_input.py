@@ -141,3 +141,11 @@ def test_generated_bad_inputs_get_a_clear_error(call):
         values = [result.theta, result.losses] if function is invlib.train else (
             [result.y, result.path] if function is invlib.invert else list(result))
         assert all(np.all(np.isfinite(v)) for v in values)
+
+
+def test_divergence_message_for_a_huge_slope_raises_no_warning():
+    """Found by hypothesis: the stability hint for a ≈ 1e154 overflowed while being written."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(invlib.DivergenceError, match="1/a²"):
+            invlib.train(**{**TRAIN, "theta0": (9.480751908109177e153, 0.0)})

@@ -1,6 +1,7 @@
 """invlib: the small library behind the notebook series on inverse problems.
 
-The computing core (numpy and sympy only) is imported here:
+The computing core (numpy and sympy only) is imported here; sympy itself is loaded only
+when something symbolic is first used (``invlib.symbolic``, ``SympyModel``, ``model.expr``):
 
 - :mod:`invlib.models`     forward models f_θ(y): :class:`Line`, :class:`SympyModel`
 - :mod:`invlib.inversion`  prediction as inversion: :func:`invert`, :func:`unroll`,
@@ -19,7 +20,7 @@ Plots, widgets and learner self-checks stand on top and are imported on their ow
 ``from invlib import plots, widgets, selfcheck``.
 """
 
-from . import data, finite_n, gradients, rates, regression, symbolic, templates
+from . import data, finite_n, gradients, rates, regression, templates
 from .finite_differences import finite_difference
 from ._validate import DivergenceError
 from .inversion import (
@@ -37,6 +38,16 @@ from .models import Line, SympyModel
 from .training import TrainResult, train, training_gradient, training_loss
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    """``invlib.symbolic`` is loaded on first use: it imports sympy, which takes about half a
+    second, and most notebooks never need it."""
+    if name == "symbolic":
+        import importlib
+
+        return importlib.import_module(".symbolic", __name__)
+    raise AttributeError(f"module 'invlib' has no attribute {name!r}")
 
 __all__ = [
     "DivergenceError",

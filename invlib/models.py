@@ -12,10 +12,12 @@ Every model offers the same few things, all vectorised over arrays of y:
 
 :class:`Line` is written out by hand; :class:`SympyModel` turns any scalar sympy
 expression into the same interface with ``sympy.diff`` and ``sympy.lambdify``.
+
+sympy is imported where it is used, not at the top: it takes about half a second to load,
+and notebooks that only run the line never need it.
 """
 
 import numpy as np
-import sympy
 
 from . import _validate
 
@@ -26,11 +28,22 @@ class Line:
     param_names = ("a", "b")
     n_params = 2
 
-    def __init__(self):
-        self.latent = sympy.Symbol("y")
-        self.params = sympy.symbols("a b")
+    @property
+    def latent(self):
+        import sympy
+
+        return sympy.Symbol("y")
+
+    @property
+    def params(self):
+        import sympy
+
+        return sympy.symbols("a b")
+
+    @property
+    def expr(self):
         a, b = self.params
-        self.expr = a * self.latent + b
+        return a * self.latent + b
 
     def __repr__(self):
         return "Line()  # f(y) = a*y + b"
@@ -67,6 +80,8 @@ class SympyModel:
     """
 
     def __init__(self, expr, latent="y", params=("a", "b")):
+        import sympy
+
         if isinstance(expr, str):
             raise TypeError(
                 "expr must be a sympy expression, not a string: build it from symbols, "
@@ -133,6 +148,8 @@ class SympyModel:
 
 
 def _symbol_name(value, argument):
+    import sympy
+
     if isinstance(value, sympy.Symbol):
         return value.name
     if isinstance(value, str) and value.isidentifier():

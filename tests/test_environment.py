@@ -65,6 +65,25 @@ def test_core_imports_neither_matplotlib_nor_ipywidgets():
     assert result.stdout.strip() == "[]", result.stdout + result.stderr
 
 
+def test_notebook_benchmark_runs_from_the_repository():
+    """It times the notebooks it is given against its baseline (times are not asserted)."""
+    result = subprocess.run([sys.executable, "-m", "benchmarks.notebook_times", "-n", "0",
+                             "notebooks/00-start-here.ipynb"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert re.search(r"baseline \(kernel start \+ imports\): [\d.]+ s", result.stdout)
+    assert re.search(r"00-start-here.ipynb\s+[\d.]+\s+[\d.]+×", result.stdout), result.stdout
+
+
+def test_sympy_is_loaded_only_when_something_symbolic_is_used():
+    code = ("import sys, invlib; invlib.train(invlib.Line(), [0.0], [2.0], theta0=(2.0, -4.0), "
+            "y0=0.0, alpha=0.05, beta=0.01, n_steps=5, n_epochs=3); print('sympy' in sys.modules); "
+            "print(invlib.Line().expr, invlib.symbolic.update_rule(invlib.Line()) is not None, "
+            "'sympy' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split("\n")[:2] == ["False", "a*y + b True True"], result.stdout + result.stderr
+
+
 @pytest.mark.parametrize("argv", [["--repeat", "1", "--baseline-epochs", "5"]])
 def test_benchmark_runs_from_the_repository(argv):
     """The benchmark runs and prints a ratio per model (its timings are not asserted)."""

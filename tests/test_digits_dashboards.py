@@ -295,7 +295,6 @@ def test_nb09_forward_tangents(answer, ok, words):
     (0.1, False, "z₀ = 0"),
     (0.95, False, "too large"),
     (4.0, False, "fraction between 0 and 1"),
-    (None, False, "single number"),
 ])
 def test_nb09_one_step_accuracy(answer, ok, words):
     feedback = nb09.check_one_step_accuracy(answer)

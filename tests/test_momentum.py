@@ -164,7 +164,6 @@ def test_plain_rate_right(answer):
     (0.5, "Polyak"), (0.0, "middle curvature"), (0.64, "squared"), (8 / 9, "α = 1/c_max"),
     (0.9, "original α"), (0.95, "too large: evaluate |1 − αc|"), (0.7, "too small"),
     (1.2, "would mean the steps do not converge"), (-0.3, "never negative"),
-    (None, "single number"),
 ])
 def test_plain_rate_wrong(answer, says):
     feedback = nb06.check_plain_rate(answer)

@@ -2,8 +2,11 @@
 
 Each notebook's checks live in a module of their own (``invlib.selfcheck.nb01`` …) and
 return a :class:`Feedback`, which prints as one line and is truthy when the answer is right.
+The notebooks ship with every answer set to ``None`` (the solutions stay hidden until the
+learner opens them); :func:`exercise` makes a check say so instead of failing.
 """
 
+import functools
 import numbers
 
 import numpy as np
@@ -21,6 +24,21 @@ class Feedback:
 
     def __repr__(self):
         return ("Correct: " if self.ok else "Not yet: ") + self.message
+
+
+NO_ANSWER = "replace None with your answer, then run this cell again."
+
+
+def exercise(check):
+    """Decorate a check: while any answer is still ``None``, it says so and checks nothing."""
+
+    @functools.wraps(check)
+    def checked(*answers, **options):
+        if any(answer is None for answer in answers):
+            return Feedback(False, NO_ANSWER)
+        return check(*answers, **options)
+
+    return checked
 
 
 def as_number(answer, name):

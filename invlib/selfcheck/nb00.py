@@ -15,7 +15,7 @@ import re
 import sys
 from typing import NamedTuple
 
-from . import Feedback, as_number, check_number
+from . import Feedback, as_number, check_number, exercise
 
 #: Where every installation problem is fixed.
 INSTALL_FIX = "run `pip install -r requirements.txt` in the series' folder"
@@ -218,6 +218,7 @@ def _count(answer, name):
     return int(value)
 
 
+@exercise
 def check_number_of_causes(causes_of_4, causes_of_0, causes_of_minus_1):
     """For f(y) = y²: how many real causes y give x = 4, x = 0 and x = −1? (2, 1 and 0.)"""
     answers = {}
@@ -258,6 +259,7 @@ def check_number_of_causes(causes_of_4, causes_of_0, causes_of_minus_1):
 # --------------------------------------------------------------------------------------
 
 
+@exercise
 def check_error_in_y(answer, a=0.05, b=1.0, error_in_x=0.1):
     """How far does an error of 0.1 in x move y* = (x − b)/a when a = 0.05? (0.1/0.05 = 2.)"""
     expected = error_in_x / a

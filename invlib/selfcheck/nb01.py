@@ -5,7 +5,7 @@ Every check returns a :class:`invlib.selfcheck.Feedback`; a wrong answer that ma
 common mistake is told which mistake.
 """
 
-from . import Feedback, as_number, check_number
+from . import Feedback, as_number, check_number, exercise
 
 #: Exercise 1: the minimiser y* = (x − b)/a of L(y) = (x − a·y − b)².
 MINIMISER = {"a": 0.5, "b": 1.0, "x": 3.0}
@@ -15,6 +15,7 @@ CURVATURE = {"a": 3.0, "b": -1.0, "x": 2.0, "y": 5.0}
 VALLEY = {"a": 0.25, "b": 1.0, "x": 1.5, "tolerance": 0.04}
 
 
+@exercise
 def check_minimiser(answer):
     """Exercise 1: y* for a = 0.5, b = 1, x = 3 (it is (x − b)/a = 4)."""
     a, b, x = MINIMISER["a"], MINIMISER["b"], MINIMISER["x"]
@@ -32,6 +33,7 @@ def check_minimiser(answer):
     return check_number(answer, (x - b) / a, "y*", hints=hints)
 
 
+@exercise
 def check_curvature(answer):
     """Exercise 2: d²L/dy² at y = 5 for a = 3, b = −1, x = 2 (it is 2a² = 18, for every y)."""
     a, b, x, y = (CURVATURE[k] for k in ("a", "b", "x", "y"))
@@ -50,6 +52,7 @@ def check_curvature(answer):
     return check_number(answer, 2 * a * a, "d²L/dy²", hints=hints)
 
 
+@exercise
 def check_valley_width(answer):
     """Exercise 3: how wide is {y : L(y) ≤ 0.04} for a = 0.25, b = 1, x = 1.5? (2·√0.04/a = 1.6.)
 

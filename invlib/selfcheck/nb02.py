@@ -8,9 +8,10 @@ import math
 
 import numpy as np
 
-from . import Feedback, as_number, check_number
+from . import Feedback, as_number, check_number, exercise
 
 
+@exercise
 def check_one_step_alpha(answer):
     """Exercise 1: the step α that lands on y* in one step when a = 3 (that is 1/(2a²) = 1/18)."""
     a = 3.0
@@ -27,6 +28,7 @@ def check_one_step_alpha(answer):
         ])
 
 
+@exercise
 def check_q(answer):
     """Exercise 2: the factor q = 1 − 2αa² for α = 0.1 and a = 3 (q = −0.8)."""
     alpha, a = 0.1, 3.0
@@ -54,6 +56,7 @@ def steps_for_reduction(alpha, a, factor):
     return n
 
 
+@exercise
 def check_steps(answer):
     """Exercise 3: steps to shrink the error by 10⁶ at α = 0.05, a = 2 (q = 0.6): 28."""
     alpha, a, factor = 0.05, 2.0, 1e6
@@ -87,6 +90,7 @@ def check_steps(answer):
 CANDIDATE_ALPHAS = (0.01, 0.1, 0.125, 0.2, 0.25, 0.3)
 
 
+@exercise
 def check_converging_alphas(answer):
     """Exercise 4: which of CANDIDATE_ALPHAS make the steps converge for a = 2?
 

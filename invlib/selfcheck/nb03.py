@@ -7,7 +7,7 @@ with :math:`q = 1 - 2\alpha a^2` and :math:`\partial g_0/\partial\theta = 0`.
 Each check compares with the right value and names the mistake behind a typical wrong one.
 """
 
-from . import check_number
+from . import check_number, exercise
 
 #: Exercise 1: the tangent ∂g_2/∂b of the line.
 TANGENT_B = {"alpha": 0.1, "a": 1.5}
@@ -21,6 +21,7 @@ def _q(alpha, a):
     return 1.0 - 2.0 * alpha * a * a
 
 
+@exercise
 def check_tangent_b_step2(answer):
     r"""∂g_2/∂b for the line with α = 0.1, a = 1.5: :math:`-2\alpha a\,(1 + q)`."""
     alpha, a = TANGENT_B["alpha"], TANGENT_B["a"]
@@ -39,6 +40,7 @@ def check_tangent_b_step2(answer):
     return check_number(answer, expected, "∂g_2/∂b", hints=hints)
 
 
+@exercise
 def check_closed_form_g5(answer):
     r"""g_5 for the line from :math:`g_n = y^* + q^n (g_0 - y^*)`."""
     p = CLOSED_FORM
@@ -62,6 +64,7 @@ def check_closed_form_g5(answer):
     return check_number(answer, expected, "g_5", hints=hints)
 
 
+@exercise
 def check_tangent_factor(answer):
     r"""The factor q = ∂G/∂y = 1 − 2αa² that multiplies the tangent every step (α = 0.4, a = 1.5)."""
     alpha, a = TANGENT_FACTOR["alpha"], TANGENT_FACTOR["a"]

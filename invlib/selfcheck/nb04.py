@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import data, inversion, training
 from ..models import Line
-from . import Feedback, check_number
+from . import Feedback, check_number, exercise
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: T with one inner step
@@ -33,6 +33,7 @@ def expected_training_loss():
                                   LOSS_STEPS)
 
 
+@exercise
 def check_training_loss(answer):
     r"""Exercise 1: T(θ) at θ = (2, −4) for y = −1, 0, 1, x = 2y − 4, one step from y₀ = 0."""
     expected = expected_training_loss()
@@ -85,6 +86,7 @@ def _sign_of(answer):
     return int(np.sign(float(answer)))
 
 
+@exercise
 def check_sign_dT_db(answer):
     r"""Exercise 2: the sign of ∂T/∂b at θ = (2, −3) (original data, α = 0.05, N = 20).
 
@@ -123,6 +125,7 @@ def expected_slope():
     return float(h_high - h_low)  # h is affine in x, so one unit of x gives the slope
 
 
+@exercise
 def check_slope(answer):
     r"""Exercise 3: the slope :math:`(1 - q^N)/a` of h in x for α = 0.1, a = 2, N = 3."""
     alpha, a, n = SLOPE_ALPHA, SLOPE_A, SLOPE_STEPS

@@ -9,7 +9,7 @@ r"""Self-checks for notebook 05 (noise and ill-posedness).
 import numpy as np
 
 from .. import data, regression
-from . import Feedback, check_number
+from . import Feedback, check_number, exercise
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: the biased slope
@@ -25,6 +25,7 @@ def expected_biased_slope():
     return regression.slope_limits(BIAS_A, BIAS_NOISE, BIAS_VAR_Y, "x")[0]
 
 
+@exercise
 def check_biased_slope(answer):
     r"""Exercise 1: the trained slope â for m, N → ∞ with a = 0.5, σ = 0.3 in x, Var y = 3."""
     a, s, v = BIAS_A, BIAS_NOISE, BIAS_VAR_Y
@@ -95,6 +96,7 @@ def _name(answer):
     return _NAMES.get(answer.strip().lower())
 
 
+@exercise
 def check_better_estimator(inside, outside):
     r"""Exercise 2: which estimator, ``"trained"`` or ``"classical"``, has the smaller mean
     squared error of y inside the training range [−2, 2] and outside it, on [3, 4]?"""
@@ -134,6 +136,7 @@ def check_better_estimator(inside, outside):
 AMPLIFY_A, AMPLIFY_NOISE = 0.05, 0.01
 
 
+@exercise
 def check_amplification(answer):
     r"""Exercise 3: the standard deviation of the inferred :math:`y = (x - b)/a` when x has
     noise σ = 0.01 and a = 0.05 (the model is known exactly): σ/a = 0.2."""

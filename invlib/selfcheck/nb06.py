@@ -19,7 +19,7 @@ is told what it would do (its rate, or whether the steps converge with it).
 import math
 
 from .. import rates
-from . import Feedback, as_number, check_number
+from . import Feedback, as_number, check_number, exercise
 
 #: The range of slopes exercises 1–3 ask about, and what follows from it.
 A_MIN, A_MAX = 1.0, 3.0
@@ -55,6 +55,7 @@ def _worst_plain_rate(alpha):
     return (at_min, A_MIN) if at_min >= at_max else (at_max, A_MAX)
 
 
+@exercise
 def check_best_plain_alpha(answer):
     """Exercise 1: the one plain step α best for every a in [1, 3]: 2/(c_min + c_max) = 0.1."""
     hints = [
@@ -91,6 +92,7 @@ def check_best_plain_alpha(answer):
     return _check(answer, BEST_PLAIN_ALPHA, "α", hints, explain)
 
 
+@exercise
 def check_plain_rate(answer):
     """Exercise 2: the worst rate of α = 0.1 over a in [1, 3]: (κ − 1)/(κ + 1) = 0.8."""
     slope_ratio = A_MAX / A_MIN
@@ -125,6 +127,7 @@ def check_plain_rate(answer):
     return _check(answer, PLAIN_RATE, "the worst rate", hints, explain)
 
 
+@exercise
 def check_polyak_momentum(answer):
     """Exercise 3: Polyak's momentum for a in [1, 3]: ((√κ − 1)/(√κ + 1))² = 0.25."""
     wrong_root = math.sqrt(A_MAX / A_MIN)
@@ -160,6 +163,7 @@ def check_polyak_momentum(answer):
     return _check(answer, POLYAK_MOMENTUM, "μ", hints, explain)
 
 
+@exercise
 def check_nesterov_limit(answer):
     """Exercise 4: the largest α at which Nesterov's μ = 0.6 converges at a = 2: 2/11."""
     c, mu = NESTEROV_C, NESTEROV_MU

@@ -14,7 +14,7 @@ import numpy as np
 from .. import data, training
 from .. import finite_n
 from ..models import Line
-from . import Feedback, as_number, check_number
+from . import Feedback, as_number, check_number, exercise
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: T of the true parameters with N = 10
@@ -31,6 +31,7 @@ def expected_true_loss():
                                   TRUE_LOSS_STEPS)
 
 
+@exercise
 def check_true_loss(answer):
     r"""Exercise 1: T at θ = (2, −4) on the original data, α = 0.05, N = 10, start y₀ ≈ 1.99984."""
     p = data.original_problem()
@@ -77,6 +78,7 @@ def expected_spurious_b():
                                             p.n_steps)[1])
 
 
+@exercise
 def check_spurious_b(answer):
     r"""Exercise 2: the b that puts the offset c = q^N y₀ − s(a_s)·b at 2 for a = a_s."""
     p = data.original_problem()
@@ -127,6 +129,7 @@ def _largest_stable_slope(n_steps, alpha=SMALLEST_ALPHA):
     return float(np.max(finite_n.slope(a, alpha, n_steps)))
 
 
+@exercise
 def check_smallest_steps(answer):
     r"""Exercise 3: the smallest N for which some a with |q| < 1 has s(a) = 1/2 (α = 0.05)."""
     value = as_number(answer, "N")

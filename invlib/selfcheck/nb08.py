@@ -13,7 +13,7 @@ import math
 
 from .. import gradients, inversion
 from ..models import Line
-from . import Feedback, as_number, check_number
+from . import Feedback, as_number, check_number, exercise
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: where n q^(n-1) peaks
@@ -23,6 +23,7 @@ from . import Feedback, as_number, check_number
 PEAK_Q = 0.9
 
 
+@exercise
 def check_peak_step(answer):
     r"""Exercise 1: the real n > 0 at which :math:`n\,q^{n-1}` is largest, for q = 0.9."""
     q = PEAK_Q
@@ -65,6 +66,7 @@ def expected_implicit_gradient():
     return float(inversion.implicit_gradient(Line(), IMPLICIT_THETA, IMPLICIT_X, y_star)[0])
 
 
+@exercise
 def check_implicit_gradient(answer):
     r"""Exercise 2: :math:`dy^*/da` for f(y) = a y + b at a = 2, b = −4, x = 1."""
     a, b = IMPLICIT_THETA
@@ -98,6 +100,7 @@ def expected_one_step_ratio():
     return float(one_step / exact)
 
 
+@exercise
 def check_one_step_ratio(answer):
     r"""Exercise 3: the one-step estimate of ∂y*/∂b divided by ∂y*/∂b (α = 0.05, a = 2)."""
     a = RATIO_THETA[0]

@@ -16,7 +16,7 @@ import numbers
 import numpy as np
 
 from .. import templates
-from . import Feedback, as_number, check_number
+from . import Feedback, as_number, check_number, exercise
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: the stability limit of the class-mean templates
@@ -35,6 +35,7 @@ def expected_stability_limit():
     return templates.stability_limit(_class_means())
 
 
+@exercise
 def check_stability_limit(answer):
     r"""Exercise 1: the largest α for which the steps converge, with the class-mean templates."""
     W = _class_means()
@@ -67,6 +68,7 @@ def check_stability_limit(answer):
 TANGENT_K, TANGENT_SIDE, TANGENT_STEPS = 10, 28, 20
 
 
+@exercise
 def check_forward_tangents(answer):
     """Exercise 2: forward-mode tangents for K = 10 templates of 28×28 images (7,840)."""
     K, D = TANGENT_K, TANGENT_SIDE**2
@@ -124,6 +126,7 @@ def expected_one_step_accuracy():
     return right / total
 
 
+@exercise
 def check_one_step_accuracy(answer):
     """Exercise 3: the class means' test accuracy with N = 1, α = 0.001, as a fraction."""
     right, right_20, total = _one_step_counts()

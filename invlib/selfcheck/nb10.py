@@ -16,7 +16,7 @@ import functools
 import numpy as np
 
 from .. import templates
-from . import Feedback, as_number, check_number
+from . import Feedback, as_number, check_number, exercise
 
 #: The inversion settings of notebooks 09 and 10.
 ALPHA, N_STEPS = 0.005, 20
@@ -40,6 +40,7 @@ def _setup():
 # --------------------------------------------------------------------------------------
 
 
+@exercise
 def check_average_code(answer):
     r"""Exercise 1: z with :math:`W^\top z = \frac{1}{10}\sum_k w_k`, class means (z = 0.1·1)."""
     _, _, W_means, _ = _setup()
@@ -106,6 +107,7 @@ def expected_switch_point():
     return switch_point(_setup()[3])
 
 
+@exercise
 def check_switch_point(answer):
     """Exercise 2: the s at which the walk's predicted class switches from 3 to 8 (trained)."""
     expected = expected_switch_point()
@@ -146,6 +148,7 @@ def rebuilt_better(n_steps=N_STEPS):
     return int(np.sum(errors[1] < errors[0]))
 
 
+@exercise
 def check_better_rebuilt(answer):
     """Exercise 3: the test images the trained templates rebuild better after N = 20 (421)."""
     _, y_test, _, _ = _setup()

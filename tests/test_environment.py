@@ -1,6 +1,7 @@
 """The ways people run the series: Binder's configuration, the pins, one kernel name."""
 
 import json
+import os
 import pathlib
 import re
 import shutil
@@ -156,3 +157,10 @@ def test_show_digits_lays_out_8x8_tiles_with_blank_columns():
     np.testing.assert_array_equal(shown[:, 9:17], rows[1].reshape(8, 8))
     assert np.all(np.isnan(np.ma.getdata(shown)[:, [8, 17]]))
     assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "b", "c"]
+
+
+def test_property_based_tests_are_reproducible_in_ci():
+    """In CI (CI set) hypothesis draws the same examples every run; elsewhere it explores."""
+    from hypothesis import settings
+
+    assert settings().derandomize == bool(os.environ.get("CI"))

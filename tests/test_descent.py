@@ -8,6 +8,8 @@ from invlib import widgets
 from invlib.dashboards import descent
 from invlib.selfcheck import nb02
 
+from dashboard_checks import assert_shown
+
 
 @pytest.fixture(scope="module")
 def dashboard():
@@ -21,9 +23,7 @@ def expects_message(values):
 
 def check_setting(dashboard, values):
     message = dashboard.update(**values)
-    assert widgets.figure_is_finite(dashboard.figure), values
-    png = dashboard.render_png()
-    assert png.startswith(b"\x89PNG"), values
+    assert_shown(dashboard, values)
     assert bool(message) == expects_message(values), (values, message)
     if message:
         assert "1/a²" in message and f"{values['alpha']:.3f}" in message

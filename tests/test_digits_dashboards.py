@@ -19,6 +19,8 @@ from invlib import templates, widgets  # noqa: E402
 from invlib.dashboards import digits, latent  # noqa: E402
 from invlib.selfcheck import nb09, nb10  # noqa: E402
 
+from dashboard_checks import assert_shown
+
 
 JPEG = b"\xff\xd8\xff"
 
@@ -81,8 +83,7 @@ def test_digits_every_corner(fresh_digits):
     limit = digits.SpectralPredictor(*_trained_and_test(fresh_digits)).limit
     for corner in corners:
         message = fresh_digits.update(**corner)
-        assert widgets.figure_is_finite(fresh_digits.figure), corner
-        assert fresh_digits.render_frame().startswith(JPEG), corner
+        assert_shown(fresh_digits, corner)
         if corner["alpha"] >= limit:
             assert message.startswith(f"α = {corner['alpha']:.4f} ≥ 1/λ_max(WWᵀ)"), corner
             assert "Lower α below" in message
@@ -104,8 +105,7 @@ def test_digits_seeded_interior_points(fresh_digits):
     for values in settings:
         message = fresh_digits.update(**values)
         assert (message == "") == (values["alpha"] < limit), values
-        assert widgets.figure_is_finite(fresh_digits.figure), values
-        assert fresh_digits.render_frame().startswith(JPEG), values
+        assert_shown(fresh_digits, values)
 
 
 def test_digits_divergence_is_reported_and_cleared(fresh_digits):

@@ -266,8 +266,8 @@ def check_error_in_y(answer, a=0.05, b=1.0, error_in_x=0.1):
     hints = [
         (-expected, "The question asks how far y* moves, a distance: give it as a positive "
                     "number."),
-        (error_in_x * a, f"You multiplied the error by a. Invert first: y* = (x - b)/a, so "
-                         f"y* changes by (error in x)/a."),
+        (error_in_x * a, "You multiplied the error by a. Invert first: y* = (x - b)/a, so "
+                         "y* changes by (error in x)/a."),
         (error_in_x, "That is the error in x itself; inverting divides it by the slope a."),
         (a / error_in_x, "You divided a by the error; it is the other way round: "
                          "(error in x)/a."),

@@ -20,7 +20,7 @@ Plots, widgets and learner self-checks stand on top and are imported on their ow
 ``from invlib import plots, widgets, selfcheck``.
 """
 
-from . import data, finite_n, gradients, rates, regression, templates
+from . import data, finite_n, gradients, linear, rates, regression, templates
 from .finite_differences import finite_difference
 from ._validate import DivergenceError
 from .inversion import (
@@ -66,6 +66,7 @@ __all__ = [
     "inner_gradient",
     "inner_loss",
     "invert",
+    "linear",
     "stability_limit",
     "symbolic",
     "templates",

@@ -5,7 +5,7 @@ Plots, widgets, dashboards and self-checks stand on top: `from invlib import plo
 The README's module table says what lives where.
 """
 
-from . import data, gradients, line, rates, regression, templates
+from . import data, gradients, line, linear, rates, regression, templates
 from ._validate import DivergenceError
 from .finite_differences import finite_difference
 from .inversion import (

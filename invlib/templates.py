@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _validate
+from . import _validate, linear
 from ._validate import BLOW_UP, MAX_EPOCHS, MAX_STEPS, DivergenceError
 
 
@@ -179,12 +179,10 @@ def stability_limit(W):
 
 
 def filter_factors(eigenvalues, alpha, n_steps):
-    """φ_j = 1 − (1 − 2αλ_j)^N: how much of each eigen-direction of WWᵀ N steps from z_0 = 0 have inverted (1 = all)."""
+    """φ_j = 1 − (1 − 2αλ_j)^N: how much of each eigen-direction of WWᵀ N steps from z_0 = 0 have
+    inverted (1 = all); the steps are Landweber's with K = Wᵀ, λ_j = s_j² (invlib.linear)."""
     lam = _validate.finite_array(eigenvalues, "eigenvalues")
-    alpha, n_steps = _check_step(alpha, n_steps)
-    with np.errstate(over="ignore", invalid="ignore"):
-        factors = 1.0 - (1.0 - 2.0 * alpha * lam) ** n_steps
-    return factors
+    return linear.landweber_filter(np.sqrt(np.maximum(lam, 0.0)), alpha, n_steps)
 
 
 class SpectralPredictor:

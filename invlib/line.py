@@ -3,7 +3,7 @@
 Each descent step multiplies the error g_n − y* by q = 1 − 2αa², so
 g_N = y* + q^N (y₀ − y*) with y* = (x − b)/a (derived in notebooks 02 and 03). The
 N-step prediction is then affine in x, h(x) = s(a)·x + c(a, b), with
-s(a) = (1 − q^N)/a and c(a, b) = q^N y₀ − s(a)·b: notebook 07 asks what training fits.
+s(a) = (1 − q^N)/a and c(a, b) = q^N y₀ − s(a)·b: notebook 08 asks what training fits.
 numpy only.
 """
 
@@ -95,7 +95,7 @@ def slope(a, alpha, n_steps, momentum=0.0):
 def _slope(a, alpha, n_steps, momentum=0.0):
     a = np.asarray(a, dtype=float)
     if momentum:
-        from .rates import error_path  # notebook 06's steps; only this branch needs them
+        from .rates import error_path  # notebook 07's steps; only this branch needs them
 
         gone = 1.0 - error_path(alpha, momentum, 2.0 * a * a, n_steps)[-1]
     else:

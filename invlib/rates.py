@@ -1,10 +1,10 @@
-"""How fast the inner descent converges on the line, with and without momentum (notebook 06).
+"""How fast the inner descent converges on the line, with and without momentum (notebook 07).
 
 The error e = g − y* of heavy-ball steps on the line moves by a fixed 2×2 matrix,
 (e_{n+1}, e_n) = M (e_n, e_{n−1}) with M = [[1 + μ − αc, −μ], [1, 0]] and c = 2a² the curvature
 (Nesterov: [[(1 + μ)(1 − αc), −μ(1 − αc)], [1, 0]]). The rate ρ, the factor by which the error
 shrinks per step in the long run, is M's spectral radius; everything here follows from M and
-broadcasts over arrays of α, μ and c. Notebook 06 derives it.
+broadcasts over arrays of α, μ and c. Notebook 07 derives it.
 """
 
 import numpy as np

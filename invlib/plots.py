@@ -4,14 +4,56 @@ Every function returns the artists it made, so a dashboard can update them in pl
 with ``set_data`` instead of drawing the figure again from scratch.
 """
 
+import base64
+import html
+
 import numpy as np
 from matplotlib.figure import Figure
 
 from . import inversion
 
-#: One colour per role, the same in every notebook.
-COLORS = {"landscape": "#1f77b4", "path": "#d62728", "truth": "#2ca02c", "model": "#ff7f0e",
-          "data": "#444444"}
+#: One colour per role, the same in every notebook: Okabe and Ito's colour-blind-safe set, chosen so
+#: that every pair stays apart under deuteranopia and protanopia (tests/test_plots.py). Colour is
+#: never the only carrier of meaning: pair it with a marker or a line style.
+COLORS = {"landscape": "#56B4E9", "path": "#E69F00", "truth": "#009E73", "model": "#332288",
+          "data": "#000000"}
+
+
+class Shown:
+    """A figure as a notebook shows it, with its alt text (one sentence saying what it shows):
+    a PNG whose metadata carries the alt text (for nbconvert and websites), an HTML <img> with
+    the same alt text (JupyterLab's image renderer ignores the metadata), and the alt text as
+    plain text (what nbval compares)."""
+
+    def __init__(self, figure, alt):
+        if not isinstance(alt, str) or len(alt.split()) < 4:
+            raise ValueError(f"alt must be a sentence saying what the figure shows, got {alt!r}")
+        self.figure, self.alt = figure, alt.strip()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from IPython.core.pylabtools import print_figure
+
+        png = print_figure(self.figure, "png", bbox_inches="tight")
+        width, height = _png_size(png)
+        data = base64.b64encode(png).decode("ascii")
+        alt = html.escape(self.alt, quote=True)
+        bundle = {
+            "image/png": data,
+            "text/html": f'<img src="data:image/png;base64,{data}" alt="{alt}" '
+                         f'width="{width}" height="{height}"/>',
+            "text/plain": f"Figure: {self.alt}",
+        }
+        return bundle, {"image/png": {"alt": self.alt, "width": width, "height": height}}
+
+
+def _png_size(png):
+    """(width, height) in pixels from a PNG's header."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def show(figure, alt):
+    """Show a figure with its alt text: end a notebook cell with plots.show(fig, "…")."""
+    return Shown(figure, alt)
 
 
 def new_figure(ncols=1, nrows=1, width=4.2, height=3.2, **kwargs):

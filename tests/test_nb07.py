@@ -209,3 +209,13 @@ def test_every_wrong_answer_is_explained():
         for value in np.linspace(-0.5, 1.5, 81):
             message = repr(check(float(value)))
             assert not message.endswith(("is too large.", "is too small.")), (check, value, message)
+
+
+# The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
+# gives each to its check and keeps them out of the notebook's outputs.
+SOLUTIONS = [
+    (nb07.check_best_plain_alpha, (0.1,)),
+    (nb07.check_plain_rate, (0.8,)),
+    (nb07.check_polyak_momentum, (0.25,)),
+    (nb07.check_nesterov_limit, (2 / 11,)),
+]

@@ -206,3 +206,12 @@ def test_numbers_in_the_exercise_solutions():
     for n in (1, 3, 5):
         beyond = line.slope_roots(0.5, 0.05, n, a_min=1 / np.sqrt(0.05), a_max=10.0)
         assert beyond.size == 1 and nb08.stable_roots(n).size == 0
+
+
+# The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
+# gives each to its check and keeps them out of the notebook's outputs.
+SOLUTIONS = [
+    (nb08.check_true_loss, (0.0010967,)),
+    (nb08.check_spurious_b, (-0.535105,)),
+    (nb08.check_smallest_steps, (6,)),
+]

@@ -150,3 +150,12 @@ def test_feedback_prints_one_line():
                      nb09.check_one_step_ratio(0.6)):
         text = repr(feedback)
         assert "\n" not in text and text.startswith(("Correct: ", "Not yet: "))
+
+
+# The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
+# gives each to its check and keeps them out of the notebook's outputs.
+SOLUTIONS = [
+    (nb09.check_peak_step, (1 / np.log(1 / 0.9),)),
+    (nb09.check_implicit_gradient, (-1.25,)),
+    (nb09.check_one_step_ratio, (0.4,)),
+]

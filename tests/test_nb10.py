@@ -198,3 +198,10 @@ def test_nb09_one_step_accuracy(answer, ok, words):
     assert bool(feedback) is ok and words in feedback.message, feedback
 
 
+# The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
+# gives each to its check and keeps them out of the notebook's outputs.
+SOLUTIONS = [
+    (nb10.check_stability_limit, (0.00966407,)),
+    (nb10.check_forward_tangents, (10 * 28 * 28,)),
+    (nb10.check_one_step_accuracy, (406 / 450,)),
+]

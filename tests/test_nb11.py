@@ -162,3 +162,12 @@ def test_nb10_switch_point():
 def test_nb10_better_rebuilt(answer, ok, words):
     feedback = nb11.check_better_rebuilt(answer)
     assert bool(feedback) is ok and words in feedback.message, feedback
+
+
+# The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
+# gives each to its check and keeps them out of the notebook's outputs.
+SOLUTIONS = [
+    (nb11.check_average_code, (np.full(10, 0.1),)),
+    (nb11.check_switch_point, (0.541738,)),
+    (nb11.check_better_rebuilt, (421,)),
+]

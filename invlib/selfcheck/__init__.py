@@ -1,9 +1,9 @@
 """Self-checks for the exercises (upper floor): say what is wrong, not just "wrong".
 
-Each notebook's checks live in a module of their own (``invlib.selfcheck.nb01`` …) and
-return a :class:`Feedback`, which prints as one line and is truthy when the answer is right.
-The notebooks ship with every answer set to ``None`` (the solutions stay hidden until the
-learner opens them); :func:`exercise` makes a check say so instead of failing.
+Each notebook's checks live in a module of their own (invlib.selfcheck.nb01 for notebook 01, …)
+and return a Feedback, which prints as one line and is truthy when the answer is right. The
+notebooks ship with every answer set to None (the solutions stay hidden until the learner opens
+them); `exercise` makes a check say so instead of failing.
 """
 
 import functools
@@ -13,7 +13,7 @@ import numpy as np
 
 
 class Feedback:
-    """The verdict on an answer: ``ok`` and a sentence saying why."""
+    """The verdict on an answer: `ok` and a sentence saying why."""
 
     def __init__(self, ok, message):
         self.ok = bool(ok)
@@ -30,7 +30,7 @@ NO_ANSWER = "replace None with your answer, then run this cell again."
 
 
 def exercise(check):
-    """Decorate a check: while any answer is still ``None``, it says so and checks nothing."""
+    """Decorate a check: while any answer is still None, it says so and checks nothing."""
 
     @functools.wraps(check)
     def checked(*answers, **options):
@@ -52,10 +52,7 @@ def as_number(answer, name):
 
 def check_number(answer, expected, name, rtol=1e-6, atol=1e-9, hints=()):
     """Compare a numeric answer with the expected value and explain the difference.
-
-    ``hints`` is a list of (wrong value, explanation) pairs for mistakes learners make
-    often; an answer close to one of them gets that explanation.
-    """
+    hints: (wrong value, explanation) pairs for common mistakes; an answer near one is told why."""
     value = as_number(answer, name)
     if isinstance(value, Feedback):
         return value
@@ -71,7 +68,7 @@ def check_number(answer, expected, name, rtol=1e-6, atol=1e-9, hints=()):
 
 
 def __getattr__(name):
-    """``selfcheck.nb02`` imports the checks of notebook 02 on first use."""
+    """`selfcheck.nb02` imports the checks of notebook 02 on first use."""
     import importlib
 
     if name.startswith("nb"):

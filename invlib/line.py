@@ -33,9 +33,9 @@ def stability_limit(a, momentum=0.0, nesterov=False):
     momentum = _validate.momentum_value(momentum)
     if a == 0:
         raise ValueError("a = 0: the loss is flat in y and no step size converges")
-    with np.errstate(over="ignore", under="ignore"):  # a huge a gives a limit of 0
-        limit = (1.0 + momentum) / (a * a)
-    return limit / (1.0 + 2.0 * momentum) if nesterov else limit
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):  # a huge a: limit 0; a tiny one: inf
+        limit = (1.0 + momentum) / np.square(np.float64(a))
+    return float(limit / (1.0 + 2.0 * momentum) if nesterov else limit)
 
 
 def closed_form(theta, x, y0, alpha, n_steps):

@@ -1,7 +1,7 @@
-"""Plotting helpers (upper floor: matplotlib). Each draws on an Axes it is given.
+"""Plotting helpers for every notebook (upper floor: matplotlib); each draws on an Axes it is given.
 
-Every function returns the artists it made, so a dashboard can update them in place
-with ``set_data`` instead of drawing the figure again from scratch.
+Every function returns the artists it made, so that a dashboard can update them in place with
+set_data instead of drawing the figure again from scratch.
 """
 
 import base64
@@ -57,14 +57,15 @@ def show(figure, alt):
 
 
 def new_figure(ncols=1, nrows=1, width=4.2, height=3.2, **kwargs):
-    """A figure not attached to pyplot, so it is shown only when asked (``display(fig)``)."""
+    """A figure not attached to pyplot, so shown only when asked (display(fig)).
+    Returns (figure, axes): one Axes, or a flat array of them when there are several."""
     figure = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
     axes = figure.subplots(nrows, ncols, squeeze=False, **kwargs)
     return figure, axes.ravel() if axes.size > 1 else axes[0, 0]
 
 
 def plot_landscape(ax, model, theta, x, y_grid, **line_kwargs):
-    r"""The inner loss :math:`L(y) = (x - f_\theta(y))^2` over ``y_grid``."""
+    """The inner loss L(y) = (x − f_θ(y))² over y_grid."""
     y_grid = np.asarray(y_grid, dtype=float)
     loss = inversion.inner_loss(model, np.asarray(theta, dtype=float), x, y_grid)
     line_kwargs.setdefault("color", COLORS["landscape"])
@@ -75,7 +76,7 @@ def plot_landscape(ax, model, theta, x, y_grid, **line_kwargs):
 
 
 def plot_path(ax, result, **line_kwargs):
-    """The descent path of an :func:`invlib.invert` result, drawn on the landscape."""
+    """The descent path of an invlib.invert result, drawn on the landscape."""
     line_kwargs.setdefault("color", COLORS["path"])
     line_kwargs.setdefault("marker", "o")
     line_kwargs.setdefault("markersize", 3)
@@ -95,7 +96,8 @@ def plot_curve(ax, values, xlabel, ylabel, log=True, **line_kwargs):
 
 
 def plot_fit(ax, model, theta, x, y, theta_true=None, y_grid=None):
-    r"""Data (y_i, x_i), the trained model :math:`x = f_\theta(y)` and, if given, the truth."""
+    """Data (yᵢ, xᵢ), the trained model x = f_θ(y) and, if given, the truth.
+    Returns a dict of the artists by role: "truth" (if drawn), "model", "data"."""
     y = np.asarray(y, dtype=float)
     if y_grid is None:
         margin = 0.25 * (y.max() - y.min() + 1.0)

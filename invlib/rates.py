@@ -12,7 +12,7 @@ import numpy as np
 from . import _validate
 from . import line
 
-#: The largest number of steps :func:`error_path` and :func:`steps_to_tolerance` accept.
+#: The largest number of steps error_path and steps_to_tolerance accept.
 MAX_STEPS = 1_000_000
 
 

@@ -1,14 +1,9 @@
-r"""Notebook 07: the momentum dashboard.
+"""Notebook 07's dashboard: plain descent and heavy-ball momentum on the same line.
 
-The rate formulas live in the computing core, :mod:`invlib.rates` (the curvature
-:math:`c = 2a^2`, the 2×2 iteration matrix, its spectral radius, Polyak's parameters, the
-error path), and the slope of the N-step predictor with or without momentum in
-:mod:`invlib.finite_n`. This module holds the dashboard:
-
-- :func:`momentum_dashboard`: sliders α, μ, N and a; the iterates :math:`g_n` of plain
-  descent and of heavy ball over n, and their errors :math:`|g_n - y^*|` on a log scale.
-  It inverts x = 0 for the line through (2, 0), :math:`f(y) = a (y - 2)`, so that
-  :math:`y^* = 2` whatever the slope.
+Sliders α, μ, N and a; the dashboard inverts x = 0 for the line through (2, 0), f(y) = a·(y − 2),
+so that y* = 2 whatever the slope. The rate formulas (curvature c = 2a², the 2×2 iteration
+matrix, its spectral radius, Polyak's parameters, the error path) live in invlib.rates and the
+slope of the N-step predictor in invlib.line; notebook 07 derives them.
 """
 
 import numpy as np
@@ -36,7 +31,7 @@ A_RANGE, A_STEP = (0.25, 2.5), 0.05
 
 
 def classify(alpha, momentum, a):
-    r"""``(plain_rate, heavy_ball_rate)`` for the dashboard's line of slope a."""
+    """(plain_rate, heavy_ball_rate) = (|1 − αc|, ρ) on the dashboard's line of slope a, c = 2a²."""
     c = float(rates.curvature(a))
     return float(rates.plain_rate(alpha, c)), float(rates.rate(alpha, momentum, c))
 
@@ -60,7 +55,7 @@ def message(alpha, momentum, a):
 
 
 def _path(theta, y0, alpha, n_steps, momentum):
-    """The iterates from invlib.invert; after a DivergenceError, the longest run that stays finite."""
+    """The iterates of invlib.invert; on a DivergenceError, N halves until the run stays finite."""
     model = Line()
     while True:
         try:
@@ -78,13 +73,8 @@ def _cut(values, low, high):
 
 
 def momentum_dashboard(alpha=0.05, momentum=0.7, n_steps=150, a=0.5, y0=None):
-    r"""Sliders α, μ, N, a: plain descent and heavy ball on the same line, side by side.
-
-    Left: the iterates :math:`g_n` over n (y* = 2 dotted). Right: the errors
-    :math:`|g_n - y^*|` on a log scale, with the rates' predictions :math:`\rho^n |e_0|`
-    dashed. Defaults: the original α = 0.05 at the small slope a = 0.5, where plain steps
-    crawl (|1 − αc| = 0.975) and μ = 0.7 is close to the best momentum for that α.
-    """
+    """Sliders α, μ, N, a: the iterates g_n of plain descent and heavy ball, and |g_n − y*| (log).
+    Defaults: α = 0.05, a = 0.5 (plain steps crawl: |1 − αc| = 0.975), μ = 0.7 (near the best)."""
     from .. import data
 
     if y0 is None:

@@ -1,19 +1,10 @@
-r"""Notebook 08's dashboard: what training with a finite number of inner steps N learns.
+"""Notebook 08's dashboard: what training with a finite number of inner steps N learns.
 
-For the line :math:`f(y) = a y + b`, N descent steps from a fixed start :math:`y_0` give a
-prediction that is an affine function of x,
-
-.. math::
-
-    h_\theta(x) = s(a)\,x + c(a, b), \qquad
-    s(a) = \frac{1 - q^N}{a}, \qquad c(a, b) = q^N y_0 - s(a)\,b, \qquad q = 1 - 2\alpha a^2 .
-
-The computations (:func:`invlib.finite_n.slope`, ``offset``, ``slope_roots``,
-``describe_end``) live in the computing core, :mod:`invlib.finite_n`. This module draws
-them: :func:`truncation_dashboard` has sliders N, α, the start a₀ and the outer rate β; every
-move retrains the line on the original data with :func:`invlib.train` (no bounds) and
-redraws s(a) with its roots and the training path, T per epoch, and the trained prediction
-against the data.
+N descent steps from y₀ make the prediction affine in x: h_θ(x) = s(a)·x + c(a, b) with
+s(a) = (1 − q^N)/a, c(a, b) = q^N y₀ − s(a)·b and q = 1 − 2αa² (computed in invlib.line;
+notebook 08 derives them). Sliders N, α, the start a₀ and the outer rate β; every move retrains
+the line on the original data with invlib.train (no bounds) and redraws s(a) with its roots and
+the training path, T per epoch, and the trained prediction against the data.
 """
 
 import numpy as np
@@ -24,7 +15,7 @@ from ..line import DATA_SLOPE, describe_end, offset, slope, slope_roots
 from ..models import Line
 
 #: The truth of the original data (its exact inverse y = (x + 4)/2 has the slope
-#: DATA_SLOPE = 1/2 and the offset DATA_OFFSET = 2, from :mod:`invlib.finite_n`).
+#: DATA_SLOPE = 1/2 and the offset DATA_OFFSET = 2, from invlib.line).
 THETA_TRUE = (2.0, -4.0)
 #: Slider ranges (min, max) and the number of epochs of every retraining.
 STEPS_RANGE, ALPHA_RANGE, A0_RANGE, BETA_RANGE = (1, 60), (0.01, 0.15), (0.1, 4.5), (0.001, 0.008)
@@ -68,12 +59,8 @@ def _outcome_message(outcome, alpha, beta, n_steps, stable_roots):
 
 
 def truncation_dashboard(n_steps=20, alpha=0.05, a0=3.4, beta=0.005):
-    r"""Sliders N, α, a₀, β; the slope s(a) with its roots, T per epoch, and the fit.
-
-    Every move retrains the line without bounds for :data:`N_EPOCHS` epochs from
-    θ₀ = (a₀, 0) on the original data (five points on x = 2y − 4, every inversion starting
-    at the original y₀ ≈ 1.99984). The default a₀ = 3.4 is the original's start rounded.
-    """
+    """Sliders N, α, a₀, β; the slope s(a) with its roots, T per epoch, and the fit.
+    Each move retrains for N_EPOCHS epochs from θ₀ = (a₀, 0); a₀ = 3.4 is the original's rounded."""
     problem = data.original_problem()
     model = Line()
     x, y, y0 = problem.x, problem.y, problem.y0_training

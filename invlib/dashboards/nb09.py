@@ -1,17 +1,11 @@
-r"""Notebook 09: three estimates of :math:`\partial y^*/\partial a` against the step n.
+"""Notebook 09's dashboard: three estimates of ∂y*/∂a against the step n.
 
-The line :math:`f(y) = a y + b` with b = −4 and x = 0 (the original problem), started at the
-original's seeded :math:`g_0 \approx -2.509`. Sliders set the step α, the number of steps N
-and the slope a. The panel draws, for n = 0 … N and on a log scale, how far each estimate
-of :math:`\partial y^*/\partial a = -y^*/a` is from it:
-
-- the unrolled derivative :math:`\partial g_n/\partial a`,
-- the implicit formula :math:`-\partial^2_{ya}L/\partial^2_{yy}L` evaluated at :math:`g_n`,
-- the one-step estimate :math:`-\alpha\,\partial^2_{ya}L(g_{n-1})`,
-
-and a vertical marker at :math:`n^* = 1/\ln(1/|q|)`, where the factor :math:`n|q|^{n-1}` of
-the unrolled error peaks (:math:`q = 1 - 2\alpha a^2`). For :math:`\alpha \ge 1/a^2` the steps
-do not converge: the moving artists are emptied and the message line says why.
+The line f(y) = a·y + b with b = −4 and x = 0 (the original problem), started at the seeded
+g₀ ≈ −2.509; sliders α, N and a. It draws against n = 0 … N, on a log scale, how far from
+∂y*/∂a = −y*/a are the unrolled ∂g_n/∂a, the implicit formula −(∂²L/∂y∂a)/(∂²L/∂y²) at g_n and
+the one-step estimate −α ∂²L/∂y∂a(g_{n−1}), with a marker at n* = 1/ln(1/|q|), where the
+unrolled error's factor n|q|^(n−1) peaks (invlib.gradients; notebook 09 derives it). For
+α ≥ 1/a² the steps do not converge: the moving artists are emptied and the message says why.
 """
 
 import numpy as np
@@ -50,12 +44,8 @@ def message(alpha, a):
 
 
 def errors(alpha, n_steps, a, y0):
-    r"""The errors of the three estimates of :math:`\partial y^*/\partial a` for n = 0 … N.
-
-    Returns a dict with the arrays ``"unrolled"``, ``"implicit"``, ``"one-step"`` (which
-    starts at n = 1: before the first step there is no step to differentiate) and
-    ``"iterate"`` (:math:`|g_n - y^*|`). Needs converging steps.
-    """
+    """|estimate − ∂y*/∂a| of the three estimates for n = 0 … N, and |g_n − y*| (converging steps).
+    Returns a dict: "unrolled", "implicit", "one-step" (from n = 1, one shorter) and "iterate"."""
     theta = (a, B)
     exact = -(X - B) / a / a  # ∂y*/∂a = −y*/a
     estimates = gradients.gradient_estimates(Line(), theta, X, y0, alpha, n_steps)
@@ -68,11 +58,8 @@ def errors(alpha, n_steps, a, y0):
 
 
 def gradients_dashboard(alpha=0.24, n_steps=60, a=2.0):
-    r"""Sliders α, N and a; the three errors against n on a log scale, with the peak n*.
-
-    The default α = 0.24 (with a = 2, q = −0.92) shows the unrolled error climbing for
-    about 12 steps before it falls, while the implicit estimate falls from the start.
-    """
+    """Sliders α, N and a; the three errors against n on a log scale, with the peak n*.
+    Default α = 0.24, a = 2 (q = −0.92): the unrolled error climbs ~12 steps, the implicit falls."""
     y0 = data.original_problem().y0_inversion
     figure, ax = plots.new_figure(width=6.4, height=3.8)
     first = errors(alpha, n_steps, a, y0)

@@ -20,7 +20,7 @@ BAR_LIMITS = (-1.1, 1.6)
 
 
 def code_from(values, K=10):
-    """The latent code as an array from the slider values ``z0`` … ``z9``."""
+    """The latent code as an array from the slider values z0 … z9."""
     return np.array([values[f"z{k}"] for k in range(K)], dtype=float)
 
 

@@ -1,9 +1,9 @@
 """Self-checks for the exercises (upper floor): say what is wrong, not just "wrong".
 
-Each notebook's checks live in a module of their own (``invlib.selfcheck.nb01`` …) and
-return a :class:`Feedback`, which prints as one line and is truthy when the answer is right.
-The notebooks ship with every answer set to ``None`` (the solutions stay hidden until the
-learner opens them); :func:`exercise` makes a check say so instead of failing.
+Each notebook's checks live in a module of their own (invlib.selfcheck.nb01 for notebook 01, …)
+and return a Feedback, which prints as one line and is truthy when the answer is right. The
+notebooks ship with every answer set to None (the solutions stay hidden until the learner opens
+them); `exercise` makes a check say so instead of failing.
 """
 
 import functools
@@ -42,7 +42,7 @@ NO_ANSWER = "replace None with your answer, then run this cell again."
 
 
 def exercise(check):
-    """Decorate a check: while any answer is still ``None``, it says so and checks nothing."""
+    """Decorate a check: while any answer is still None, it says so and checks nothing."""
 
     @functools.wraps(check)
     def checked(*answers, **options):
@@ -97,7 +97,7 @@ def check_number(answer, expected, name, rtol=1e-6, atol=1e-9, hints=()):
 
 
 def __getattr__(name):
-    """``selfcheck.nb02`` imports the checks of notebook 02 on first use."""
+    """`selfcheck.nb02` imports the checks of notebook 02 on first use."""
     import importlib
 
     if name.startswith("nb"):

@@ -1,19 +1,12 @@
-r"""Self-checks for notebook 07, momentum and step size in the inner loop.
+"""Self-checks for notebook 07, momentum and step size in the inner loop.
 
-The notebook works out the range of slopes a ∈ [0.5, 2] in its text; exercises 1–3 ask the
-same questions for a ∈ [1, 3]. The line f(y) = a·y + b has the inner-loss curvature
-:math:`c = 2a^2`, so here c runs from 2 to 18 and :math:`\kappa = c_\max/c_\min = 9`:
-
-- the best plain step :math:`\alpha = 2/(c_\min + c_\max) = 0.1`,
-- its worst rate :math:`(\kappa - 1)/(\kappa + 1) = 0.8`,
-- Polyak's momentum :math:`\mu = \big((\sqrt\kappa - 1)/(\sqrt\kappa + 1)\big)^2 = 0.25`
-  (with :math:`\alpha = 4/(\sqrt{c_\max} + \sqrt{c_\min})^2 = 0.125` and rate 0.5).
-
-Exercise 4 asks for the largest step at which Nesterov's momentum μ = 0.6 still converges
-at a = 2: :math:`\alpha c < 2(1 + \mu)/(1 + 2\mu)` with c = 8, so α = 2/11 ≈ 0.1818.
-
-A wrong answer that matches a common mistake is told which mistake; any other wrong answer
-is told what it would do (its rate, or whether the steps converge with it).
+The notebook works out slopes a ∈ [0.5, 2] in its text; exercises 1–3 ask the same questions for
+a ∈ [1, 3], where the curvature c = 2a² runs from 2 to 18 and κ = c_max/c_min = 9: the best
+plain step α = 2/(c_min + c_max) = 0.1, its worst rate (κ − 1)/(κ + 1) = 0.8, and Polyak's
+momentum μ = ((√κ − 1)/(√κ + 1))² = 0.25 (with α = 4/(√c_max + √c_min)² = 0.125, rate 0.5).
+Exercise 4: the largest step at which Nesterov's μ = 0.6 converges at a = 2,
+αc < 2(1 + μ)/(1 + 2μ) with c = 8, so α = 2/11 ≈ 0.1818. A wrong answer that matches a common
+mistake is told which mistake; any other is told what it would do (its rate, or divergence).
 """
 
 import math
@@ -38,7 +31,7 @@ NESTEROV_LIMIT = float(rates.stable_step_limit(NESTEROV_MU, nesterov=True)) / NE
 
 
 def _check(answer, expected, name, hints, explain, rtol=1e-6):
-    """``check_number`` with its hints; a wrong answer that matches none gets ``explain(value)``."""
+    """check_number with its hints; a wrong answer that matches none gets explain(value)."""
     feedback = check_number(answer, expected, name, rtol=rtol, hints=hints)
     value = as_number(answer, name)
     if feedback.ok or isinstance(value, Feedback):

@@ -1,12 +1,9 @@
-r"""Self-checks for notebook 08 (what finite-N training really learns).
+"""Self-checks for notebook 08 (what finite-N training really learns).
 
-- :func:`check_true_loss`: T at the true θ = (2, −4) on the original data with N = 10 steps.
-- :func:`check_spurious_b`: the b that makes the small root a_s of s(a) = 1/2 fit exactly.
-- :func:`check_smallest_steps`: the smallest N (α = 0.05) at which an a with |q| < 1 reaches
-  the slope 1/2.
-
-The expected values are computed with :mod:`invlib` itself, so the checks and the lessons
-cannot drift apart.
+Exercise 1: T at the true θ = (2, −4) on the original data with N = 10 steps; exercise 2: the b
+that makes the small root a_s of s(a) = 1/2 fit exactly; exercise 3: the smallest N (α = 0.05)
+at which an a with |q| < 1 reaches the slope 1/2. The expected values are computed with invlib
+itself, so the checks and the lessons cannot drift apart.
 """
 
 import numpy as np
@@ -24,7 +21,7 @@ TRUE_LOSS_STEPS = 10
 
 
 def expected_true_loss():
-    r"""T(θ_true) on the original data with N = 10: :math:`q^{2N}\sum_i (y_0 - y_i)^2 \approx 1.1\times10^{-3}`."""
+    """T(θ_true) on the original data with N = 10: q^(2N) Σᵢ (y₀ − yᵢ)² ≈ 1.1·10⁻³."""
     p = data.original_problem()
     return training.training_loss(Line(), p.theta_true, p.x, p.y, p.y0_training, p.alpha,
                                   TRUE_LOSS_STEPS)
@@ -32,7 +29,7 @@ def expected_true_loss():
 
 @exercise
 def check_true_loss(answer):
-    r"""Exercise 1: T at θ = (2, −4) on the original data, α = 0.05, N = 10, start y₀ ≈ 1.99984."""
+    """Exercise 1: T at θ = (2, −4) on the original data, α = 0.05, N = 10, y₀ ≈ 1.99984."""
     p = data.original_problem()
     n = TRUE_LOSS_STEPS
     q = line.q(p.alpha, p.theta_true[0])
@@ -71,7 +68,7 @@ def spurious_root():
 
 
 def expected_spurious_b():
-    r"""b with :math:`q^N y_0 - s(a_s)\,b = 2`, i.e. :math:`b = 2 q^N y_0 - 4 \approx -0.5351`."""
+    """b with q^N y₀ − s(a_s)·b = 2, i.e. b = 2q^N y₀ − 4 ≈ −0.5351."""
     p = data.original_problem()
     return float(line.zero_loss_theta(spurious_root(), p.y0_training, p.alpha,
                                             p.n_steps)[1])
@@ -79,7 +76,7 @@ def expected_spurious_b():
 
 @exercise
 def check_spurious_b(answer):
-    r"""Exercise 2: the b that puts the offset c = q^N y₀ − s(a_s)·b at 2 for a = a_s."""
+    """Exercise 2: the b that puts the offset c = q^N y₀ − s(a_s)·b at 2 for a = a_s."""
     p = data.original_problem()
     a_s, n = spurious_root(), p.n_steps
     q_n = line.q(p.alpha, a_s) ** n
@@ -130,7 +127,7 @@ def _largest_stable_slope(n_steps, alpha=SMALLEST_ALPHA):
 
 @exercise
 def check_smallest_steps(answer):
-    r"""Exercise 3: the smallest N for which some a with |q| < 1 has s(a) = 1/2 (α = 0.05)."""
+    """Exercise 3: the smallest N for which some a with |q| < 1 has s(a) = 1/2 (α = 0.05)."""
     value = as_number(answer, "N")
     if isinstance(value, Feedback):
         return value

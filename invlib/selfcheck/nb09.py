@@ -1,12 +1,9 @@
-r"""Self-checks for notebook 09 (unrolled versus implicit gradients).
+"""Self-checks for notebook 09 (unrolled versus implicit gradients).
 
-- :func:`check_peak_step`: where :math:`n\,q^{n-1}` peaks for q = 0.9 (over real n).
-- :func:`check_implicit_gradient`: :math:`dy^*/da` for the line at a = 2, b = −4, x = 1.
-- :func:`check_one_step_ratio`: the one-step estimate of :math:`\partial y^*/\partial b`
-  divided by the exact value, for α = 0.05 and a = 2, as N → ∞.
-
-The expected values are computed with :mod:`invlib` itself, so the checks and the lessons
-cannot drift apart.
+Exercise 1: where n·q^(n−1) peaks for q = 0.9 (over real n); exercise 2: dy*/da for the line at
+a = 2, b = −4, x = 1; exercise 3: the one-step estimate of ∂y*/∂b divided by the exact value,
+for α = 0.05 and a = 2, as N → ∞. The expected values are computed with invlib itself, so the
+checks and the lessons cannot drift apart.
 """
 
 import math
@@ -25,7 +22,7 @@ PEAK_Q = 0.9
 
 @exercise
 def check_peak_step(answer):
-    r"""Exercise 1: the real n > 0 at which :math:`n\,q^{n-1}` is largest, for q = 0.9."""
+    """Exercise 1: the real n > 0 at which n·q^(n−1) is largest, for q = 0.9."""
     q = PEAK_Q
     expected = gradients.peak_step(q)  # 1/ln(1/0.9) ≈ 9.49
     value = as_number(answer, "n*")
@@ -60,7 +57,7 @@ IMPLICIT_THETA, IMPLICIT_X = (2.0, -4.0), 1.0
 
 
 def expected_implicit_gradient():
-    """dy*/da of exercise 2, from :func:`invlib.implicit_gradient` at y* (−1.25)."""
+    """dy*/da of exercise 2, from invlib.implicit_gradient at y* (−1.25)."""
     a, b = IMPLICIT_THETA
     y_star = (IMPLICIT_X - b) / a
     return float(inversion.implicit_gradient(Line(), IMPLICIT_THETA, IMPLICIT_X, y_star)[0])
@@ -68,7 +65,7 @@ def expected_implicit_gradient():
 
 @exercise
 def check_implicit_gradient(answer):
-    r"""Exercise 2: :math:`dy^*/da` for f(y) = a y + b at a = 2, b = −4, x = 1."""
+    """Exercise 2: dy*/da for f(y) = a·y + b at a = 2, b = −4, x = 1."""
     a, b = IMPLICIT_THETA
     y_star = (IMPLICIT_X - b) / a  # 2.5
     hints = [
@@ -94,7 +91,7 @@ RATIO_ALPHA, RATIO_THETA = 0.05, (2.0, -4.0)
 
 
 def expected_one_step_ratio():
-    r"""(one-step estimate of ∂y*/∂b) / (∂y*/∂b) of exercise 3: 1 − q = 2αa² = 0.4."""
+    """(one-step estimate of ∂y*/∂b) / (∂y*/∂b) of exercise 3: 1 − q = 2αa² = 0.4."""
     one_step = gradients.one_step_gradient(Line(), RATIO_THETA, 0.0, 2.0, RATIO_ALPHA)[1]
     exact = inversion.implicit_gradient(Line(), RATIO_THETA, 0.0, 2.0)[1]
     return float(one_step / exact)
@@ -102,7 +99,7 @@ def expected_one_step_ratio():
 
 @exercise
 def check_one_step_ratio(answer):
-    r"""Exercise 3: the one-step estimate of ∂y*/∂b divided by ∂y*/∂b (α = 0.05, a = 2)."""
+    """Exercise 3: the one-step estimate of ∂y*/∂b divided by ∂y*/∂b (α = 0.05, a = 2)."""
     a = RATIO_THETA[0]
     q = 1.0 - 2.0 * RATIO_ALPHA * a * a
     hints = [

@@ -24,7 +24,7 @@ def expected_stability_limit():
 
 @exercise
 def check_stability_limit(answer):
-    r"""Exercise 1: the largest α for which the steps converge, with the class-mean templates."""
+    """Exercise 1: the largest α for which the steps converge, with the class-mean templates."""
     W = _class_means()
     lam = np.linalg.eigvalsh(W @ W.T)
     hints = [

@@ -23,7 +23,7 @@ def _setup():
 
 @exercise
 def check_average_code(answer):
-    r"""Exercise 1: z with :math:`W^\top z = \frac{1}{10}\sum_k w_k`, class means (z = 0.1·1)."""
+    """Exercise 1: z with Wᵀz = (1/10) Σ_k w_k for the class means (z = 0.1·1)."""
     _, _, W_means, _ = _setup()
     K, D = W_means.shape
     try:
@@ -72,7 +72,7 @@ def walk_ends():
 
 
 def switch_point(W):
-    r""":math:`s^*` with :math:`z_3(s^*) = z_8(s^*)` on :math:`z(s) = (1 - s)\,z_A + s\,z_B`."""
+    """s* with z₃(s*) = z₈(s*) on the walk z(s) = (1 − s) z_A + s z_B."""
     X_test, _, _, _ = _setup()
     three, eight = walk_ends()
     z_a = templates.invert(W, X_test[three], ALPHA, N_STEPS)
@@ -111,9 +111,7 @@ def check_switch_point(answer):
 
 def rebuilt_better(n_steps=N_STEPS):
     """How many test images the trained templates rebuild with a smaller ‖x − Wᵀz_N‖.
-
-    ``n_steps=None`` takes the converged codes (N → ∞), the least-squares solutions.
-    """
+    n_steps=None takes the converged codes (N → ∞), the least-squares solutions."""
     X_test, _, W_means, W_trained = _setup()
     errors = []
     for W in (W_means, W_trained):

@@ -9,26 +9,52 @@ import subprocess
 import sys
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tools import links
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
-def pins(path):
+def binder_python():
+    """The Python version Binder builds with, from binder/runtime.txt ("python-3.11")."""
+    return (ROOT / "binder" / "runtime.txt").read_text().strip().removeprefix("python-")
+
+
+def pins(path, python):
+    """{package: version} pinned by a requirements file for one Python version (markers applied)."""
+    environment = {"python_version": python, "python_full_version": python + ".0"}
     found = {}
     for line in path.read_text().splitlines():
-        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)", line.strip())
-        if match:
-            found[match.group(1).lower()] = match.group(2)
+        line = line.split(" #")[0].strip()
+        if not line or line.startswith(("#", "-")):
+            continue
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate(environment):
+            name = canonicalize_name(requirement.name)
+            assert name not in found, f"{path.name}: {name} is pinned twice for Python {python}"
+            (found[name],) = [s.version for s in requirement.specifier if s.operator == "=="]
     return found
 
 
 def test_binder_pins_agree_with_requirements():
-    main, binder = pins(ROOT / "requirements.txt"), pins(ROOT / "binder" / "requirements.txt")
+    """Binder installs, on its Python, the versions requirements.txt pins for that Python."""
+    python = binder_python()
+    main, binder = pins(ROOT / "requirements.txt", python), pins(ROOT / "binder" / "requirements.txt", python)
     assert binder, "binder/requirements.txt pins nothing"
     for name, version in binder.items():
-        assert main.get(name) == version, f"{name}: binder {version}, requirements {main.get(name)}"
+        assert main.get(name) == version, f"{name}: binder {version}, requirements {main.get(name)} on Python {python}"
+    missing = set(main) - set(binder)
+    assert not missing, f"binder/requirements.txt lacks {sorted(missing)}"
+
+
+def test_pins_apply_markers(tmp_path):
+    path = tmp_path / "requirements.txt"
+    path.write_text('# pins\nnumpy==2.4.6; python_version >= "3.11"\n'
+                    'numpy==2.2.6; python_version < "3.11"  # the last for 3.10\n-e .\nSympy==1.14.0\n')
+    assert pins(path, "3.10") == {"numpy": "2.2.6", "sympy": "1.14.0"}
+    assert pins(path, "3.12") == {"numpy": "2.4.6", "sympy": "1.14.0"}
 
 
 def test_binder_configuration_builds_offline():

@@ -1,21 +1,31 @@
-"""Argument checks shared by the public functions.
+"""Argument checks and limits shared by the core.
 
-Every check raises ``TypeError`` (wrong kind of thing) or ``ValueError`` (right kind,
-wrong value) with a message that names the argument and says what was expected, so a
-learner never meets a silent NaN three cells later.
+A check raises TypeError (wrong kind of thing) or ValueError (right kind, wrong value) with
+a message that names the argument and says what was expected: never a silent NaN.
 """
 
 import numbers
 
 import numpy as np
 
+#: Iterates larger than this count as diverged (their squares would overflow).
+BLOW_UP = 1e150
+#: The most inner steps, and outer epochs, accepted.
+MAX_STEPS, MAX_EPOCHS = 100_000, 1_000_000
+
 
 class DivergenceError(ArithmeticError):
     """The iteration left the finite numbers: the step size is too large for the model."""
 
 
+def is_finite(values):
+    """True when every value is finite and smaller than BLOW_UP in size."""
+    values = np.asarray(values)
+    return bool(np.all(np.isfinite(values)) and np.all(np.abs(values) < BLOW_UP))
+
+
 def positive_number(value, name):
-    """Return ``value`` as a float, checking that it is a finite number > 0."""
+    """value as a float, checked to be a finite number > 0."""
     number = real_number(value, name)
     if number <= 0:
         raise ValueError(f"{name} must be > 0, got {number!r}")
@@ -23,7 +33,7 @@ def positive_number(value, name):
 
 
 def real_number(value, name):
-    """Return ``value`` as a float, checking that it is a finite real number."""
+    """value as a float, checked to be a finite real number."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
     number = float(value)
@@ -33,7 +43,7 @@ def real_number(value, name):
 
 
 def momentum_value(value, name="momentum"):
-    """Return a momentum coefficient, checking 0 <= value < 1."""
+    """A momentum coefficient, checked: 0 ≤ μ < 1."""
     number = real_number(value, name)
     if not 0.0 <= number < 1.0:
         raise ValueError(f"{name} must satisfy 0 <= {name} < 1, got {number!r}")
@@ -41,7 +51,7 @@ def momentum_value(value, name="momentum"):
 
 
 def count(value, name, minimum=0, maximum=1_000_000):
-    """Return ``value`` as an int, checking minimum <= value <= maximum."""
+    """value as an int, checked: minimum ≤ value ≤ maximum."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         if isinstance(value, numbers.Real) and float(value).is_integer():
             hint = f" (write {int(value)}, not {value!r})"
@@ -55,7 +65,7 @@ def count(value, name, minimum=0, maximum=1_000_000):
 
 
 def finite_array(value, name, allow_empty=False):
-    """Return ``value`` as a float array, checking that it is numeric, finite and not empty."""
+    """value as a float array, checked to be numeric, finite and (unless allowed) not empty."""
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}")
     try:
@@ -75,7 +85,7 @@ def finite_array(value, name, allow_empty=False):
 
 
 def parameters(theta, n_params, name="theta"):
-    """Return the parameter vector θ as a 1-d float array of length ``n_params``."""
+    """θ as a 1-d float array of length n_params."""
     array = finite_array(theta, name)
     if array.ndim != 1 or array.size != n_params:
         raise ValueError(
@@ -93,7 +103,7 @@ def same_length(x, y, x_name="x", y_name="y"):
 
 
 def common_shape(x, other, other_name):
-    """The shape x and ``other`` broadcast to, or a ValueError naming both."""
+    """The shape x and other broadcast to, or a ValueError naming both."""
     try:
         return np.broadcast_shapes(x.shape, other.shape)
     except ValueError:
@@ -104,7 +114,7 @@ def common_shape(x, other, other_name):
 
 
 def bounds_list(bounds, n_params, theta0):
-    """Return bounds as two arrays (lower, upper), checking that θ₀ lies inside them."""
+    """bounds as two arrays (lower, upper), checked to hold θ₀."""
     lower = np.full(n_params, -np.inf)
     upper = np.full(n_params, np.inf)
     if bounds is None:

@@ -1,13 +1,13 @@
-"""Data for the lessons: the original problem's exact setup, and toy data with noise.
-
-All randomness comes from a seeded generator, so every run gives the same numbers.
+"""Data for the lessons: the original problem's exact setup, toy data with noise, and the
+digits of notebooks 09 and 10. All randomness comes from seeded generators.
 """
 
+import functools
 from typing import NamedTuple
 
 import numpy as np
 
-from . import _validate
+from . import _validate, templates
 
 
 class OriginalProblem(NamedTuple):
@@ -27,15 +27,9 @@ class OriginalProblem(NamedTuple):
 
 
 def original_problem():
-    """The original's numbers: f(y) = 2y − 4, five points y = −2 … 2, α = 0.05, N = 20,
-    β = 0.005, 2,500 epochs, a kept ≥ 0.5.
-
-    The original drew its start points from numpy's legacy global generator seeded with
-    42: the inversion starts at y0 = 20·u − 10 (u the first draw) and training starts at
-    a0 = 2·u' + 1.5 (u' the second draw), b0 = 0, with every inversion starting from the
-    result of that first inversion of x = 0 (≈ 1.99984). We replay those draws here so
-    that the reference numbers can be reproduced; new code uses ``default_rng``.
-    """
+    """The original's numbers: f(y) = 2y − 4, y = −2 … 2, α = 0.05, N = 20, β = 0.005, 2,500
+    epochs, a ≥ 0.5, and its draws from numpy's legacy generator seeded with 42 replayed:
+    y0 = 20u − 10, a0 = 2u′ + 1.5, every training inversion starting at g_20 of x = 0."""
     legacy = np.random.RandomState(42)
     y0_inversion = 20.0 * legacy.rand() - 10.0
     a0 = 2.0 * legacy.rand() + 1.5
@@ -63,12 +57,8 @@ def original_problem():
 
 def line_data(n_samples=5, theta=(2.0, -4.0), noise=0.0, noise_in="x", y_range=(-2.0, 2.0),
               random_y=False, seed=0):
-    """Pairs (x, y) from the line x = a·y + b, with Gaussian noise of size σ = ``noise``.
-
-    ``y`` is evenly spaced over ``y_range`` (or drawn uniformly if ``random_y``);
-    ``noise_in`` says where the noise goes: ``"x"`` (the observation is measured badly)
-    or ``"y"`` (the cause is recorded badly). Returns ``(x, y)``.
-    """
+    """Pairs (x, y) on x = a·y + b, y evenly spaced (or uniform if random_y), with Gaussian
+    noise of size σ = noise in x (measured badly) or in y (recorded badly)."""
     n_samples = _validate.count(n_samples, "n_samples", 1, 10_000_000)
     a, b = _validate.parameters(theta, 2)
     noise = _validate.real_number(noise, "noise")
@@ -85,3 +75,51 @@ def line_data(n_samples=5, theta=(2.0, -4.0), noise=0.0, noise_in="x", y_range=(
     else:
         y = y + noise * rng.standard_normal(n_samples)
     return x, y
+
+
+class Digits:
+    """scikit-learn's 8×8 digits in [0, 1], split 3:1 (stratified, seed 0), with the settings of
+    notebooks 09 and 10, the class-mean templates and the templates trained from them."""
+
+    alpha, n_steps = 0.005, 20
+    beta, momentum, n_epochs = 0.002, 0.9, 200
+
+    def __init__(self):
+        from sklearn.datasets import load_digits  # scikit-learn only where digits are used
+        from sklearn.model_selection import train_test_split
+
+        bundle = load_digits()
+        images = bundle.data / 16.0  # the pixels are whole numbers 0 … 16
+        split = train_test_split(images, bundle.target, test_size=0.25, random_state=0,
+                                 stratify=bundle.target)
+        for array in split:
+            array.flags.writeable = False  # shared by every caller: nobody may change them
+        self.X_train, self.X_test, self.y_train, self.y_test = split
+
+    @functools.cached_property
+    def W_means(self):
+        """Template k = the mean of the training images of class k."""
+        return _read_only(templates.class_means(self.X_train, self.y_train))
+
+    @functools.cached_property
+    def fit(self):
+        """The class means trained end to end through N steps (invlib.templates.train)."""
+        fit = templates.train(self.W_means, self.X_train, self.y_train, self.alpha, self.beta,
+                              self.n_steps, self.n_epochs, momentum=self.momentum)
+        return templates.TemplateFit(W=_read_only(fit.W), losses=_read_only(fit.losses))
+
+    @property
+    def W_trained(self):
+        """The trained templates, fit.W."""
+        return self.fit.W
+
+
+def _read_only(array):
+    array.flags.writeable = False
+    return array
+
+
+@functools.lru_cache(maxsize=1)
+def digits():
+    """The digits, loaded and split once per session (Digits)."""
+    return Digits()

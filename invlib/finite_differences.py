@@ -1,12 +1,7 @@
-r"""Central finite differences: the independent check of every derivative in the series.
+"""Central finite differences: the independent check of every derivative in the series (notebook 03).
 
-.. math::
-
-    \frac{\partial F}{\partial \theta_k}(\theta) \approx
-    \frac{F(\theta + h\,e_k) - F(\theta - h\,e_k)}{2h},
-
-with :math:`e_k` the k-th unit vector. The error is about :math:`h^2 F'''` (truncation)
-plus :math:`\varepsilon |F| / h` (rounding, ε ≈ 1e-16), smallest near h ≈ 1e-5 … 1e-6.
+∂F/∂θ_k ≈ (F(θ + h e_k) − F(θ − h e_k))/(2h); the error is about h²F‴ (truncation) plus
+ε|F|/h (rounding, ε ≈ 1e-16), smallest near h ≈ 1e-5 … 1e-6.
 """
 
 import numpy as np
@@ -15,11 +10,7 @@ from . import _validate
 
 
 def finite_difference(function, theta, h=1e-6):
-    """∂F/∂θ_k for every k by central differences; F may return a number or an array.
-
-    Returns an array of F's shape with one more, last, axis over the parameters (the
-    layout of :func:`invlib.unroll`'s ``dg``).
-    """
+    """∂F/∂θ_k for every k by central differences; F's shape plus a last axis over the parameters."""
     if not callable(function):
         raise TypeError(f"function must be callable, got {type(function).__name__}")
     theta = _validate.finite_array(theta, "theta")

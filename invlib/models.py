@@ -1,20 +1,9 @@
-r"""Forward models f_θ(y): from the latent cause y to the observation x.
+"""Forward models f_θ(y): from the latent cause y to the observation x.
 
-Every model offers the same few things, all vectorised over arrays of y:
-
-- ``f(y, theta)``: the observation the model predicts, :math:`f_\theta(y)`;
-- ``df_dy(y, theta)``: its slope in y, :math:`\partial f/\partial y`;
-- ``loss_derivatives(x, y, theta)``: the derivatives of the inner loss
-  :math:`L = (x - f_\theta(y))^2` that unrolled differentiation needs,
-  :math:`\partial_y L`, :math:`\partial^2_{yy} L` and the list of :math:`\partial^2_{y\theta_k} L`;
-- ``expr``, ``latent``, ``params``: the same model as a sympy expression, so that
-  :mod:`invlib.symbolic` can derive things from it.
-
-:class:`Line` is written out by hand; :class:`SympyModel` turns any scalar sympy
-expression into the same interface with ``sympy.diff`` and ``sympy.lambdify``.
-
-sympy is imported where it is used, not at the top: it takes about half a second to load,
-and notebooks that only run the line never need it.
+Every model offers f(y, θ), df_dy(y, θ), loss_derivatives(x, y, θ) = (∂L/∂y, ∂²L/∂y²,
+[∂²L/∂y∂θ_k]) for L = (x − f_θ(y))², and expr/latent/params as sympy objects for
+invlib.symbolic. Line is written by hand; SympyModel derives the same from any scalar sympy
+expression. sympy is imported where it is used: most notebooks never need it.
 """
 
 import numpy as np
@@ -23,7 +12,7 @@ from . import _validate
 
 
 class Line:
-    r"""The line :math:`f(y) = a\,y + b` with parameters θ = (a, b)."""
+    """The line f(y) = a·y + b with θ = (a, b)."""
 
     param_names = ("a", "b")
     n_params = 2
@@ -58,25 +47,17 @@ class Line:
         return np.full(np.shape(y), float(theta[0]))
 
     def loss_derivatives(self, x, y, theta):
-        """For L = (x − a·y − b)², with r = x − a·y − b:
-
-        L_y = −2·a·r,  L_yy = 2·a²,  L_ya = 2·a·y − 2·r,  L_yb = 2·a.
-        """
+        """With r = x − a·y − b: L_y = −2ar, L_yy = 2a², L_ya = 2ay − 2r, L_yb = 2a."""
         a, b = theta
         r = x - (a * y + b)
         return -2.0 * a * r, 2.0 * a * a, [2.0 * (a * y - r), 2.0 * a]
 
 
 class SympyModel:
-    r"""Any scalar model :math:`f_\theta(y)` given as a sympy expression.
+    """Any scalar model f_θ(y) given as a sympy expression, e.g. SympyModel(a*sympy.tanh(y) + b).
 
-    >>> import sympy
-    >>> a, b, y = sympy.symbols("a b y")
-    >>> model = SympyModel(a * sympy.tanh(y) + b, latent="y", params=("a", "b"))
-
-    Symbols are matched by name; the expression must use exactly the latent symbol and
-    the declared parameters. Strings are not accepted for the expression, because turning
-    a string into sympy evaluates it as Python code: build the expression with sympy.
+    It must use exactly the latent and the declared parameters (matched by name). Strings are
+    refused: turning one into sympy would run it as Python code.
     """
 
     def __init__(self, expr, latent="y", params=("a", "b")):

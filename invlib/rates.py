@@ -1,43 +1,16 @@
-r"""How fast the inner descent converges on the line, with and without momentum (notebook 06).
+"""How fast the inner descent converges on the line, with and without momentum (notebook 06).
 
-For the line :math:`f(y) = a\,y + b` the inner loss :math:`L(y) = (x - a y - b)^2` is a
-parabola with its minimum at :math:`y^* = (x - b)/a` and curvature
-:math:`c = \partial^2_{yy} L = 2a^2`, so its slope is proportional to the error
-:math:`e = y - y^*`: :math:`\partial_y L = c\,e`. Heavy-ball steps with step α and
-momentum μ,
-
-.. math::
-
-    v_{n+1} = \mu\,v_n - \alpha\,\partial_y L(g_n), \qquad g_{n+1} = g_n + v_{n+1},
-    \qquad v_0 = 0,
-
-therefore move the error by one fixed 2×2 matrix (eliminate :math:`v_n = e_n - e_{n-1}`):
-
-.. math::
-
-    \begin{pmatrix} e_{n+1} \\ e_n \end{pmatrix}
-    = \underbrace{\begin{pmatrix} 1 + \mu - \alpha c & -\mu \\ 1 & 0 \end{pmatrix}}_{M}
-      \begin{pmatrix} e_n \\ e_{n-1} \end{pmatrix}, \qquad e_{-1} = e_0 .
-
-Nesterov's variant takes the slope at the look-ahead point :math:`g_n + \mu v_n`; its
-matrix is :math:`\begin{pmatrix} (1 + \mu)(1 - \alpha c) & -\mu(1 - \alpha c) \\ 1 & 0
-\end{pmatrix}`. Plain gradient descent is μ = 0. The **rate** ρ, the factor by which the
-error shrinks per step in the long run, is the spectral radius of M (its largest
-eigenvalue in absolute value). Everything here follows from that matrix:
-
-- :func:`curvature`, :func:`iteration_matrix`, :func:`rate`, :func:`plain_rate`;
-- :func:`stable_step_limit` (ρ < 1 for αc < 2(1 + μ), or 2(1 + μ)/(1 + 2μ) for Nesterov),
-  :func:`flat_band` (where the heavy ball's rate is √μ) and :func:`best_momentum`;
-- :func:`best_plain_alpha` and :func:`polyak_parameters`: one setting for a whole range of
-  slopes;
-- :func:`error_path` and :func:`steps_to_tolerance`: the errors themselves, step by step.
-
-numpy only. The functions broadcast over arrays of α, μ and c.
+The error e = g − y* of heavy-ball steps on the line moves by a fixed 2×2 matrix,
+(e_{n+1}, e_n) = M (e_n, e_{n−1}) with M = [[1 + μ − αc, −μ], [1, 0]] and c = 2a² the curvature
+(Nesterov: [[(1 + μ)(1 − αc), −μ(1 − αc)], [1, 0]]). The rate ρ, the factor by which the error
+shrinks per step in the long run, is M's spectral radius; everything here follows from M and
+broadcasts over arrays of α, μ and c. Notebook 06 derives it.
 """
 
 import numpy as np
 
 from . import _validate
+from . import line
 
 #: The largest number of steps :func:`error_path` and :func:`steps_to_tolerance` accept.
 MAX_STEPS = 1_000_000
@@ -46,7 +19,7 @@ MAX_STEPS = 1_000_000
 # --- argument checks ---------------------------------------------------------------------
 
 def _nonnegative_array(value, name):
-    """``value`` as a float array of finite numbers >= 0, or an error naming ``name``."""
+    """value as a float array of finite numbers ≥ 0, or an error naming it."""
     array = _validate.finite_array(value, name)
     if np.any(array < 0):
         raise ValueError(f"{name} must be >= 0, found {float(array[array < 0].flat[0])!r}")
@@ -54,7 +27,7 @@ def _nonnegative_array(value, name):
 
 
 def _momentum_array(value, name="momentum"):
-    """``value`` as a float array with every entry in [0, 1)."""
+    """value as a float array with every entry in [0, 1)."""
     array = _validate.finite_array(value, name)
     bad = (array < 0) | (array >= 1)
     if np.any(bad):
@@ -85,21 +58,14 @@ def _slope_range(a_min, a_max):
     return a_min, a_max
 
 
+#: The curvature c = 2a² of the line's inner loss (its one home is invlib.line).
+curvature = line.curvature
+
+
 # --- one curvature -----------------------------------------------------------------------
 
-def curvature(a):
-    r"""The curvature of the line's inner loss, :math:`c = \partial^2_{yy} L = 2a^2`."""
-    return 2.0 * _validate.finite_array(a, "a") ** 2
-
-
 def iteration_matrix(alpha, momentum, curvature, nesterov=False):
-    r"""The 2×2 matrix M that maps :math:`(e_n, e_{n-1})` to :math:`(e_{n+1}, e_n)`.
-
-    Heavy ball: :math:`\begin{pmatrix} 1 + \mu - \alpha c & -\mu \\ 1 & 0 \end{pmatrix}`;
-    Nesterov:
-    :math:`\begin{pmatrix} (1+\mu)(1 - \alpha c) & -\mu(1 - \alpha c) \\ 1 & 0 \end{pmatrix}`.
-    Broadcasts over α ≥ 0, 0 ≤ μ < 1 and c ≥ 0; the matrices sit on the last two axes.
-    """
+    """M = [[1 + μ − αc, −μ], [1, 0]] (Nesterov: [[(1 + μ)(1 − αc), −μ(1 − αc)], [1, 0]]), on the last two axes."""
     alpha, momentum, c = _step_arguments(alpha, momentum, curvature)
     matrix = np.zeros(alpha.shape + (2, 2))
     if nesterov:
@@ -114,57 +80,33 @@ def iteration_matrix(alpha, momentum, curvature, nesterov=False):
 
 
 def rate(alpha, momentum, curvature, nesterov=False):
-    r"""The rate ρ: the spectral radius :math:`\max_k |\lambda_k|` of :func:`iteration_matrix`.
-
-    In the long run every step multiplies the error by about ρ; the steps converge for
-    ρ < 1 and diverge for ρ > 1.
-    """
+    """The rate ρ = max |eigenvalue of M|: the steps converge for ρ < 1 and diverge for ρ > 1."""
     eigenvalues = np.linalg.eigvals(iteration_matrix(alpha, momentum, curvature, nesterov))
     return np.abs(eigenvalues).max(axis=-1)
 
 
 def plain_rate(alpha, curvature):
-    r"""Plain gradient descent's rate :math:`|1 - \alpha c|`.
-
-    Each step multiplies the error by :math:`1 - \alpha c`, notebook 02's factor
-    :math:`q = 1 - 2\alpha a^2`.
-    """
+    """Plain descent's rate |1 − αc| (c = 2a² makes it |q|, invlib.line.q)."""
     alpha = _nonnegative_array(alpha, "alpha")
     c = _nonnegative_array(curvature, "curvature")
     return np.abs(1.0 - alpha * c)
 
 
 def stable_step_limit(momentum=0.0, nesterov=False):
-    r"""The largest stable :math:`\alpha c`: the steps converge if and only if 0 < αc < it.
-
-    Heavy ball (and plain descent, μ = 0): :math:`2(1 + \mu)`. Nesterov:
-    :math:`2(1 + \mu)/(1 + 2\mu)`, which is below 2 for every μ > 0. For the line,
-    c = 2a², so plain descent needs α < 1/a².
-    """
+    """The largest stable αc: 2(1 + μ), or 2(1 + μ)/(1 + 2μ) for Nesterov (plain descent: α < 1/a²)."""
     momentum = _momentum_array(momentum)
     limit = 2.0 * (1.0 + momentum)
     return limit / (1.0 + 2.0 * momentum) if nesterov else limit
 
 
 def flat_band(momentum):
-    r"""The band of αc where the heavy ball's rate is exactly √μ.
-
-    The band is :math:`[(1 - \sqrt\mu)^2, (1 + \sqrt\mu)^2]`. Inside it the eigenvalues
-    of M are a complex pair (a double real one at its ends) with
-    :math:`|\lambda|^2 = \det M = \mu`. Returns ``(low, high)``.
-    """
+    """The band [(1 − √μ)², (1 + √μ)²] of αc where the heavy ball's rate is exactly √μ: (low, high)."""
     root = np.sqrt(_momentum_array(momentum))
     return (1.0 - root) ** 2, (1.0 + root) ** 2
 
 
 def best_momentum(alpha, curvature):
-    r"""The heavy-ball momentum with the smallest rate for one curvature c and step α.
-
-    :math:`\mu = (1 - \sqrt{\alpha c})^2` puts αc on an edge of :func:`flat_band`, where
-    the two eigenvalues of M coincide, and its rate is
-    :math:`\sqrt\mu = |1 - \sqrt{\alpha c}|`. Needs 0 < αc < 4 (beyond, no μ < 1 makes
-    the steps converge).
-    """
+    """The heavy-ball momentum with the smallest rate for one αc in (0, 4): μ = (1 − √(αc))², rate √μ."""
     alpha = _nonnegative_array(alpha, "alpha")
     c = _nonnegative_array(curvature, "curvature")
     step = alpha * c
@@ -178,18 +120,7 @@ def best_momentum(alpha, curvature):
 # --- a whole range of slopes -------------------------------------------------------------
 
 def best_plain_alpha(a_min, a_max):
-    r"""The plain step α whose worst rate over all slopes in [a_min, a_max] is smallest.
-
-    The rate :math:`|1 - \alpha c|` is a V in c, so the worst case is at an end of the range
-    of curvatures :math:`[c_\min, c_\max] = [2a_\min^2, 2a_\max^2]`; the best α makes both
-    ends equally bad, :math:`1 - \alpha c_\min = \alpha c_\max - 1`:
-
-    .. math:: \alpha = \frac{2}{c_\min + c_\max}, \qquad
-              \rho = \frac{\kappa - 1}{\kappa + 1}, \qquad
-              \kappa = \frac{c_\max}{c_\min} = \Big(\frac{a_\max}{a_\min}\Big)^2 .
-
-    Returns ``(alpha, rate)``.
-    """
+    """The plain step for all slopes in [a_min, a_max]: α = 2/(c_min + c_max), rate (κ − 1)/(κ + 1), κ = c_max/c_min."""
     a_min, a_max = _slope_range(a_min, a_max)
     c_min, c_max = 2.0 * a_min**2, 2.0 * a_max**2
     kappa = c_max / c_min
@@ -197,17 +128,7 @@ def best_plain_alpha(a_min, a_max):
 
 
 def polyak_parameters(a_min, a_max):
-    r"""Polyak's heavy-ball step and momentum for all slopes in [a_min, a_max].
-
-    They make :func:`flat_band` cover the curvatures exactly,
-    :math:`\alpha c_\min = (1 - \sqrt\mu)^2` and :math:`\alpha c_\max = (1 + \sqrt\mu)^2`:
-
-    .. math:: \alpha = \frac{4}{(\sqrt{c_\max} + \sqrt{c_\min})^2}, \qquad
-              \mu = \Big(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\Big)^2, \qquad
-              \rho = \sqrt\mu = \frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}
-
-    at every curvature in the range. Returns ``(alpha, momentum, rate)``.
-    """
+    """Polyak's heavy ball for all slopes in [a_min, a_max]: α = 4/(√c_max + √c_min)², μ = ((√κ − 1)/(√κ + 1))², rate √μ."""
     a_min, a_max = _slope_range(a_min, a_max)
     c_min, c_max = 2.0 * a_min**2, 2.0 * a_max**2
     root_kappa = np.sqrt(c_max / c_min)
@@ -219,17 +140,8 @@ def polyak_parameters(a_min, a_max):
 # --- the steps themselves ----------------------------------------------------------------
 
 def error_path(alpha, momentum, curvature, n_steps, e0=1.0, nesterov=False):
-    r"""The errors :math:`e_0, \dots, e_N` of N heavy-ball (or plain, μ = 0) steps on the line.
-
-    The steps of :func:`invlib.invert` written for the error :math:`e = g - y^*`, whose
-    slope is :math:`c\,e`:
-
-    .. math:: v_{n+1} = \mu v_n - \alpha c\,\hat e_n, \qquad e_{n+1} = e_n + v_{n+1},
-
-    with :math:`\hat e_n = e_n` (heavy ball) or :math:`e_n + \mu v_n` (Nesterov). Working on
-    e rather than g follows the error far below the rounding level of g. Broadcasts over α,
-    μ and c; returns an array with n on the first axis. Diverging settings give huge
-    numbers or inf, not warnings.
+    """The errors e_0 … e_N of N heavy-ball (μ = 0: plain) steps, v ← μv − αc·ê, e ← e + v (ê = e, or e + μv for Nesterov).
+    Working on e follows the error far below the rounding level of g. n on the first axis.
     """
     alpha, momentum, c = _step_arguments(alpha, momentum, curvature)
     n_steps = _validate.count(n_steps, "n_steps", 0, MAX_STEPS)
@@ -248,13 +160,7 @@ def error_path(alpha, momentum, curvature, n_steps, e0=1.0, nesterov=False):
 
 
 def steps_to_tolerance(alpha, momentum, curvature, tol=1e-8, max_steps=2000, nesterov=False):
-    r"""The number of steps N after which :math:`|e_n| <` ``tol``·:math:`|e_0|` for every n ≥ N.
-
-    Counted by running the steps (:func:`error_path`), not from the rate: with momentum the
-    error can dip below the tolerance and come back up, so the last step above it counts.
-    NaN where the error is still above it after ``max_steps`` steps. 0 < ``tol`` < 1;
-    broadcasts like :func:`error_path`.
-    """
+    """The first N with |e_n| < tol·|e_0| for every n ≥ N, counted by running the steps (NaN if none by max_steps)."""
     tol = _validate.positive_number(tol, "tol")
     if tol >= 1:
         raise ValueError(f"tol must be < 1 (a fraction of |e_0|), got {tol!r}")

@@ -1,14 +1,8 @@
-r"""sympy derives the formulas that the rest of invlib computes with numpy.
+"""sympy derives the formulas that the rest of invlib computes with numpy (notebook 03).
 
-- :func:`update_rule`: one descent step :math:`G(y) = y - \alpha\,\partial_y L`.
-- :func:`tangent_recursion`: differentiate :math:`g_{n+1} = G(g_n; \theta)` by the chain
-  rule, :math:`\partial_\theta g_{n+1} = G_y\,\partial_\theta g_n + G_\theta`.
-- :func:`line_closed_form`: ``sympy.rsolve`` solves the line's recursion,
-  :math:`g_n = y^* + q^n (g_0 - y^*)` with :math:`y^* = (x-b)/a`, :math:`q = 1 - 2\alpha a^2`.
-- :func:`unrolled_expression`: g_N written out by substitution, to see why that blows up.
-
-Every function takes a model with ``expr``, ``latent`` and ``params`` (:class:`invlib.Line`,
-:class:`invlib.SympyModel`) and returns sympy objects a notebook can display.
+update_rule: G(y) = y − α ∂L/∂y; tangent_recursion: ∂g_{n+1}/∂θ = G_y ∂g_n/∂θ + G_θ;
+line_closed_form: rsolve's g_n = y* + q^n (g_0 − y*); unrolled_expression: g_N written out by
+substitution, to see why that blows up. Each takes a model with expr, latent and params.
 """
 
 from functools import lru_cache
@@ -23,37 +17,31 @@ g_n = sympy.Symbol("g_n")
 
 
 def inner_loss(model):
-    r""":math:`L_\theta(x, y) = (x - f_\theta(y))^2` as a sympy expression."""
+    """L = (x − f_θ(y))² as a sympy expression."""
     return (x - model.expr) ** 2
 
 
 def update_rule(model):
-    r"""One gradient step, :math:`G(y) = y - \alpha\,\partial L/\partial y`, evaluated at :math:`y = g_n`."""
+    """One gradient step G = y − α ∂L/∂y, at y = g_n."""
     y = model.latent
     G = y - alpha * sympy.diff(inner_loss(model), y)
     return G.subs(y, g_n)
 
 
 def tangent_symbol(param):
-    r"""The symbol standing for :math:`\partial g_n/\partial\theta_k`."""
+    """The symbol standing for ∂g_n/∂θ_k."""
     return sympy.Symbol(rf"\frac{{\partial g_n}}{{\partial {param.name}}}")
 
 
 def tangent_recursion(model):
-    r"""For each parameter θ_k, the right-hand side of
-    :math:`\partial g_{n+1}/\partial\theta_k = G_y\,\partial g_n/\partial\theta_k + G_{\theta_k}`.
-
-    Returns a dict {parameter symbol: expression in g_n and ∂g_n/∂θ_k}. For the line the
-    entry for a is the hand-derived
-    :math:`\partial_a g_n - 2\alpha(-x + 2 a g_n + a^2 \partial_a g_n + b)`.
-    """
+    """{θ_k: G_y ∂g_n/∂θ_k + G_θ_k}, the right-hand sides of the tangent recursion."""
     G = update_rule(model)
     G_y = sympy.diff(G, g_n)
     return {p: G_y * tangent_symbol(p) + sympy.diff(G, p) for p in model.params}
 
 
 class LineClosedForm(NamedTuple):
-    """g_n for the line and its derivatives in a and b, with the symbols they use."""
+    """g_n for the line, its derivatives in a and b, and the symbols they use."""
 
     g: sympy.Expr
     dg_da: sympy.Expr
@@ -63,11 +51,7 @@ class LineClosedForm(NamedTuple):
 
 @lru_cache(maxsize=1)
 def line_closed_form():
-    r"""Solve :math:`g_{n+1} = g_n - 2\alpha a (a g_n + b - x)` with ``sympy.rsolve``.
-
-    The answer is :math:`g_n = \frac{x-b}{a} + (1 - 2\alpha a^2)^n \frac{a g_0 + b - x}{a}`,
-    i.e. :math:`y^* + q^n (g_0 - y^*)`; it divides by a, so it needs a ≠ 0.
-    """
+    """rsolve's solution of g_{n+1} = g_n − 2αa(a g_n + b − x): g_n = (x − b)/a + (1 − 2αa²)ⁿ (a g_0 + b − x)/a."""
     a, b, g0 = sympy.symbols("a b g_0")
     g = sympy.Function("g")
     step = g(n) - alpha * sympy.diff((x - (a * g(n) + b)) ** 2, g(n))
@@ -82,12 +66,7 @@ def line_closed_form():
 
 
 def unrolled_expression(model, n_steps, g0=None, expand=False):
-    r"""g_N written out by substituting the update rule into itself ``n_steps`` times.
-
-    Without ``expand`` the expression grows each step by the factor of how often the update
-    rule uses g_n (×2 for the line, ×3 for a·tanh(y) + b): exponential in N. That is why
-    invlib carries the derivative along step by step instead.
-    """
+    """g_N by substituting the update rule into itself N times (without expand it grows ×2 a step for the line, ×3 for a·tanh(y) + b)."""
     g0 = sympy.Symbol("g_0") if g0 is None else g0
     G = update_rule(model)
     g = g0

@@ -1,91 +1,24 @@
-r"""A linear template model for images, inverted by N gradient steps and trained end to end.
+"""Images as mixtures of templates, inverted by N gradient steps and trained end to end (notebook 09).
 
-An image :math:`x \in \mathbb{R}^D` (D = 64 pixels for the 8×8 digits) is modelled as a
-weighted sum of K template images, the rows of :math:`W \in \mathbb{R}^{K \times D}`:
-
-.. math:: x \approx f_W(z) = W^\top z, \qquad z \in \mathbb{R}^K \text{ the latent weights.}
-
-This is the series' forward model with a vector latent: z plays the part of y, the
-templates W the part of θ, and the one-hot target :math:`t_i` (1 at image i's class, 0
-elsewhere) the part of the known :math:`y_i`; α, N, β and T keep their meanings.
-**Prediction is inversion**: minimise the inner loss
-
-.. math:: L(z) = \lVert x - W^\top z\rVert^2, \qquad \nabla_z L = -2\,W\,(x - W^\top z),
-
-by N gradient steps of width α from :math:`z_0 = 0`,
-
-.. math:: z_{n+1} = z_n + 2\alpha\,W\,(x - W^\top z_n), \qquad n = 0, \dots, N-1,
-
-and the class is :math:`\arg\max_k (z_N)_k`. The weights are not probabilities: they can be
-negative and need not sum to 1. The error :math:`z_n - z^*` is multiplied by
-:math:`I - 2\alpha WW^\top` at every step, so for linearly independent templates (every
-eigenvalue of :math:`WW^\top` positive) the steps converge exactly when
-:math:`0 < \alpha < 1/\lambda_{\max}(WW^\top)` (:func:`stability_limit`).
-
-Many images at once: the rows of X (shape (M, D)) are images and the rows of Z (shape
-(M, K)) their latent weights, so one step for all of them is
-
-.. math:: Z_{n+1} = Z_n + 2\alpha\,(X - Z_n W)\,W^\top .
-
-**Training the templates end to end** (:func:`training_gradient`, :func:`train`): with
-:math:`t_i` the one-hot vector of image i's class, the training loss is the series' T,
-
-.. math:: T(W) = \sum_i \big\lVert t_i - z_N(x_i; W)\big\rVert^2 ,
-
-and its gradient comes by **reverse mode** — backpropagation through the N steps. With the
-residual :math:`r_n = x - W^\top z_n`, one step is :math:`z_{n+1} = z_n + 2\alpha W r_n`, so a
-small change dW of the templates changes the iterates by
-
-.. math:: dz_{n+1} = (I - 2\alpha WW^\top)\,dz_n + 2\alpha\,(dW\,r_n - W\,dW^\top z_n),
-          \qquad dz_0 = 0 .
-
-Carry the adjoint :math:`\lambda_n = \partial T/\partial z_n` backwards instead,
-
-.. math::
-
-    \lambda_N = -2\,(t - z_N), \qquad
-    \lambda_n = (I - 2\alpha WW^\top)\,\lambda_{n+1}
-    \quad\text{(the matrix is symmetric)};
-
-then :math:`\lambda_{n+1}^\top dz_{n+1} = \lambda_n^\top dz_n
-+ 2\alpha\,(\lambda_{n+1}^\top dW\,r_n - \lambda_{n+1}^\top W\,dW^\top z_n)`, and chaining
-these from n = N − 1 down to :math:`dz_0 = 0` gives :math:`dT = \lambda_N^\top dz_N` as a
-sum of terms linear in dW. Their gradients (:math:`\lambda^\top dW\,r \to \lambda r^\top`,
-:math:`\lambda^\top W dW^\top z = z^\top dW\,W^\top\lambda \to z\,\lambda^\top W`) add up to
-
-.. math::
-
-    \frac{\partial T}{\partial W}
-      = 2\alpha \sum_i \sum_{n=0}^{N-1}
-        \Big(\lambda_{n+1}\,r_n^\top - z_n\,\lambda_{n+1}^\top W\Big),
-
-summed over the images i (each has its own z_n, r_n, λ_n). One backward pass gives all
-K·D entries of ∂T/∂W; the stored iterates take O(N·M·K) memory. Notebook 09 (section 7)
-writes the derivation out step by step.
-
-Core floor: numpy only.
+An image x ∈ R^D is modelled as x ≈ Wᵀz, the rows of W ∈ R^{K×D} being K templates and z ∈ R^K
+the latent weights. Prediction is inversion: N steps z_{n+1} = z_n + 2αW(x − Wᵀz_n) from
+z_0 = 0, the class is argmax_k (z_N)_k. Training minimises T(W) = Σᵢ ‖tᵢ − z_N(xᵢ; W)‖² (tᵢ
+one-hot) by reverse mode through the N steps. Notebook 09 derives every formula; numpy only.
 """
 
 from typing import NamedTuple
 
 import numpy as np
 
-from . import _validate
-from ._validate import DivergenceError
-
-#: Latent weights or templates larger than this are treated as diverged.
-BLOW_UP = 1e150
-#: Largest number of inner steps, and of training epochs, accepted.
-MAX_STEPS = 100_000
-MAX_EPOCHS = 1_000_000
+from . import _validate, linear
+from ._validate import BLOW_UP, MAX_EPOCHS, MAX_STEPS, DivergenceError
 
 
-# --------------------------------------------------------------------------------------
-# Argument checks
-# --------------------------------------------------------------------------------------
+# --- Argument checks ---
 
 
-def _check_templates(W, name="W"):
+def check_templates(W, name="W"):
+    """W as a 2-d float array of templates, one per row (K, D), or an error naming it."""
     W = _validate.finite_array(W, name)
     if W.ndim != 2:
         raise ValueError(
@@ -96,7 +29,7 @@ def _check_templates(W, name="W"):
 
 
 def _check_images(X, n_pixels, name="X"):
-    """X as a 2-d array (M, D) and whether it was a single image (1-d)."""
+    """X as a 2-d array (M, D), and whether it was a single image (1-d)."""
     X = _validate.finite_array(X, name)
     single = X.ndim == 1
     X2 = X[None, :] if single else X
@@ -158,8 +91,7 @@ def _check_step(alpha, n_steps):
 
 
 def _check_finite(values, alpha, W, what="the inversion"):
-    values = np.asarray(values)
-    if np.all(np.isfinite(values)) and np.all(np.abs(values) < BLOW_UP):
+    if _validate.is_finite(values):
         return
     limit = _stability_limit(W)
     raise DivergenceError(
@@ -169,13 +101,11 @@ def _check_finite(values, alpha, W, what="the inversion"):
     )
 
 
-# --------------------------------------------------------------------------------------
-# Templates from data
-# --------------------------------------------------------------------------------------
+# --- Templates from data ---
 
 
 def one_hot(labels, n_classes=None):
-    r"""The targets :math:`t_i`: row i is 1 in column ``labels[i]``, 0 elsewhere (shape (M, K))."""
+    """The targets tᵢ: row i is 1 in column labels[i], 0 elsewhere, shape (M, K)."""
     labels = _check_labels(labels, None, n_classes)
     K = int(labels.max()) + 1 if n_classes is None else _validate.count(n_classes, "n_classes", 1)
     targets = np.zeros((labels.size, K))
@@ -183,16 +113,18 @@ def one_hot(labels, n_classes=None):
     return targets
 
 
-def class_means(X, labels, n_classes=None):
-    r"""Template k = the mean of the images of class k.
-
-    .. math:: w_k = \frac{1}{M_k}\sum_{i:\, c_i = k} x_i
-    """
+def _labelled_images(X, labels, n_classes):
+    """X as (M, D), its labels checked, and the number of classes K."""
     X = _validate.finite_array(X, "X")
     if X.ndim != 2:
         raise ValueError(f"X must be one image per row (shape (M, D)), got shape {X.shape}")
     labels = _check_labels(labels, X.shape[0], n_classes)
-    K = int(labels.max()) + 1 if n_classes is None else n_classes
+    return X, labels, int(labels.max()) + 1 if n_classes is None else n_classes
+
+
+def class_means(X, labels, n_classes=None):
+    """Template k = the mean of the images of class k, w_k = Σ_{i: cᵢ = k} xᵢ / M_k."""
+    X, labels, K = _labelled_images(X, labels, n_classes)
     counts = np.bincount(labels, minlength=K)
     if np.any(counts == 0):
         raise ValueError(f"labels has no image of class {int(np.argmin(counts))}: no mean to take")
@@ -202,12 +134,8 @@ def class_means(X, labels, n_classes=None):
 
 
 def class_examples(X, labels, n_classes=None):
-    """Template k = the first image of class k in X (one example per class, as in the original)."""
-    X = _validate.finite_array(X, "X")
-    if X.ndim != 2:
-        raise ValueError(f"X must be one image per row (shape (M, D)), got shape {X.shape}")
-    labels = _check_labels(labels, X.shape[0], n_classes)
-    K = int(labels.max()) + 1 if n_classes is None else n_classes
+    """Template k = the first image of class k in X (one example per class, as in the original), and their rows."""
+    X, labels, K = _labelled_images(X, labels, n_classes)
     first = []
     for k in range(K):
         where = np.flatnonzero(labels == k)
@@ -217,21 +145,19 @@ def class_examples(X, labels, n_classes=None):
     return X[first].copy(), np.array(first)
 
 
-# --------------------------------------------------------------------------------------
-# The forward model and its inversion
-# --------------------------------------------------------------------------------------
+# --- The forward model and its inversion ---
 
 
 def generate(W, Z):
-    r"""The forward model :math:`x = W^\top z`: images from latent weights (row by row)."""
-    W = _check_templates(W)
+    """The forward model x = Wᵀz: images from latent weights, row by row."""
+    W = check_templates(W)
     Z = _check_latents(Z, W.shape[0])
     return Z @ W
 
 
 def inner_loss(W, X, Z):
-    r""":math:`L(z) = \lVert x - W^\top z\rVert^2`, one value per image."""
-    W = _check_templates(W)
+    """L(z) = ‖x − Wᵀz‖², one value per image."""
+    W = check_templates(W)
     X, single = _check_images(X, W.shape[1])
     Z = np.atleast_2d(_check_latents(Z, W.shape[0]))
     loss = np.sum((X - Z @ W) ** 2, axis=-1)
@@ -244,14 +170,8 @@ def _stability_limit(W):
 
 
 def stability_limit(W):
-    r"""The largest stable step, :math:`1/\lambda_{\max}(WW^\top)`.
-
-    The error :math:`e_n = z_n - z^*` obeys :math:`e_{n+1} = (I - 2\alpha WW^\top)\,e_n`;
-    along the eigenvector of eigenvalue λ it is multiplied by :math:`1 - 2\alpha\lambda`,
-    which has size below 1 for every λ exactly when :math:`0 < \alpha < 1/\lambda_{\max}`.
-    For K = D = 1 (W = [[a]]) this is the line's 1/a².
-    """
-    W = _check_templates(W)
+    """The largest stable step 1/λ_max(WWᵀ): the error is multiplied by I − 2αWWᵀ each step (K = D = 1: the line's 1/a²)."""
+    W = check_templates(W)
     limit = _stability_limit(W)
     if not np.isfinite(limit):
         raise ValueError("W is all zeros: the loss is flat in z and no step size converges")
@@ -259,29 +179,35 @@ def stability_limit(W):
 
 
 def filter_factors(eigenvalues, alpha, n_steps):
-    r"""How much of each eigen-direction of :math:`WW^\top` the N steps have inverted.
-
-    With :math:`WW^\top = V\,\mathrm{diag}(\lambda_j)\,V^\top`, N steps from
-    :math:`z_0 = 0` give
-
-    .. math:: z_N = V\,\mathrm{diag}\!\Big(\frac{\varphi_j}{\lambda_j}\Big)\,V^\top W x,
-              \qquad \varphi_j = 1 - (1 - 2\alpha\lambda_j)^N,
-
-    where the exact least-squares answer has :math:`\varphi_j = 1`. Directions with large
-    :math:`\lambda_j` are inverted within a few steps (for :math:`2\alpha\lambda_j > 1` the
-    early :math:`\varphi_j` overshoot 1 and oscillate towards it); along a small
-    :math:`\lambda_j` (:math:`2\alpha N\lambda_j \ll 1`),
-    :math:`\varphi_j/\lambda_j \approx 2\alpha N` stays far below :math:`1/\lambda_j`. So
-    stopping early damps exactly the directions that the full inversion would amplify
-    most, much as a penalty :math:`\gamma\lVert z\rVert^2` in L with
-    :math:`\gamma = 1/(2\alpha N)` would (its factor is :math:`1/(\lambda_j + \gamma)`).
-    Returns :math:`\varphi_j` for each eigenvalue.
-    """
+    """φ_j = 1 − (1 − 2αλ_j)^N: how much of each eigen-direction of WWᵀ N steps from z_0 = 0 have
+    inverted (1 = all); the steps are Landweber's with K = Wᵀ, λ_j = s_j² (invlib.linear)."""
     lam = _validate.finite_array(eigenvalues, "eigenvalues")
-    alpha, n_steps = _check_step(alpha, n_steps)
-    with np.errstate(over="ignore", invalid="ignore"):
-        factors = 1.0 - (1.0 - 2.0 * alpha * lam) ** n_steps
-    return factors
+    return linear.landweber_filter(np.sqrt(np.maximum(lam, 0.0)), alpha, n_steps)
+
+
+class SpectralPredictor:
+    """z_N of fixed images X for any (α, N) without steps: z_N = V diag(φ_j/λ_j) Vᵀ W x, WWᵀ = V diag(λ) Vᵀ."""
+
+    def __init__(self, W, X):
+        W = check_templates(W)
+        X, _ = _check_images(X, W.shape[1])
+        self.eigenvalues, self.V = np.linalg.eigh(W @ W.T)
+        self.projected = X @ W.T @ self.V  # rows: (Vᵀ W x)ᵀ
+        self.limit = 1.0 / self.eigenvalues[-1]
+
+    def weights(self, alpha, n_steps):
+        """z_N of every image, shape (M, K)."""
+        gain = filter_factors(self.eigenvalues, alpha, n_steps) / self.eigenvalues
+        return (self.projected * gain) @ self.V.T
+
+    def weights_for_steps(self, alpha, steps):
+        """z_N for every N in steps at once, shape (M, len(steps), K): one matrix product."""
+        steps = np.asarray(steps)
+        K = self.V.shape[0]
+        gain = (1.0 - (1.0 - 2.0 * alpha * self.eigenvalues) ** steps[:, None]) / self.eigenvalues
+        blocks = gain[:, :, None] * self.V.T[None, :, :]  # diag(gain_N) Vᵀ, one block per N
+        weights = self.projected @ blocks.transpose(1, 0, 2).reshape(K, -1)
+        return weights.reshape(self.projected.shape[0], steps.size, K)
 
 
 def _steps(W, X, alpha, n_steps, keep_path):
@@ -302,45 +228,35 @@ def _steps(W, X, alpha, n_steps, keep_path):
 
 
 def invert(W, X, alpha, n_steps):
-    r"""The latent weights :math:`z_N` of each image after N steps from :math:`z_0 = 0`.
+    """z_N of each image after N steps z_{n+1} = z_n + 2αW(x − Wᵀz_n) from z_0 = 0: (K,) or (M, K)."""
+    return invert_path(W, X, alpha, n_steps, keep_path=False)
 
-    :math:`z_{n+1} = z_n + 2\alpha\,W\,(x - W^\top z_n)`. X is one image (D,) or one per
-    row (M, D); returns (K,) or (M, K). Raises :class:`invlib.DivergenceError` when the
-    weights leave the finite numbers (α too large: see :func:`stability_limit`).
-    """
-    W = _check_templates(W)
+
+def invert_path(W, X, alpha, n_steps, keep_path=True):
+    """Every iterate z_0 … z_N: shape (N + 1, K), or (N + 1, M, K) for M images (only z_N without keep_path)."""
+    W = check_templates(W)
     X, single = _check_images(X, W.shape[1])
     alpha, n_steps = _check_step(alpha, n_steps)
-    Z, _ = _steps(W, X, alpha, n_steps, keep_path=False)
-    _check_finite(Z, alpha, W)
-    return Z[0] if single else Z
-
-
-def invert_path(W, X, alpha, n_steps):
-    r"""Every iterate :math:`z_0, \dots, z_N`: shape (N + 1, K), or (N + 1, M, K) for M images."""
-    W = _check_templates(W)
-    X, single = _check_images(X, W.shape[1])
-    alpha, n_steps = _check_step(alpha, n_steps)
-    path, _ = _steps(W, X, alpha, n_steps, keep_path=True)
-    _check_finite(path, alpha, W)
-    return path[:, 0] if single else path
+    found, _ = _steps(W, X, alpha, n_steps, keep_path)
+    _check_finite(found, alpha, W)
+    return found[..., 0, :] if single else found
 
 
 def predict(W, X, alpha, n_steps):
-    r"""The class of each image: :math:`\arg\max_k (z_N)_k`."""
+    """The class of each image, argmax_k (z_N)_k."""
     return np.argmax(invert(W, X, alpha, n_steps), axis=-1)
 
 
 def accuracy(W, X, labels, alpha, n_steps):
     """The fraction of images whose predicted class equals their label."""
-    W = _check_templates(W)
+    W = check_templates(W)
     X, _ = _check_images(X, W.shape[1])
     labels = _check_labels(labels, X.shape[0])
     return float(np.mean(predict(W, X, alpha, n_steps) == labels))
 
 
 def confusion_matrix(predicted, labels, n_classes):
-    """Counts C[true class, predicted class] (rows: the label, columns: the prediction)."""
+    """Counts C[true class, predicted class]."""
     n_classes = _validate.count(n_classes, "n_classes", 1)
     labels = _check_labels(labels, None, n_classes)
     predicted = _check_labels(predicted, labels.size, n_classes, name="predicted")
@@ -349,14 +265,12 @@ def confusion_matrix(predicted, labels, n_classes):
     return counts
 
 
-# --------------------------------------------------------------------------------------
-# Training the templates through the N steps
-# --------------------------------------------------------------------------------------
+# --- Training the templates through the N steps ---
 
 
 def training_loss(W, X, labels, alpha, n_steps):
-    r""":math:`T(W) = \sum_i \lVert t_i - z_N(x_i; W)\rVert^2`, with :math:`t_i` one-hot."""
-    W = _check_templates(W)
+    """T(W) = Σᵢ ‖tᵢ − z_N(xᵢ; W)‖², tᵢ one-hot."""
+    W = check_templates(W)
     X, _ = _check_images(X, W.shape[1])
     targets = one_hot(_check_labels(labels, X.shape[0], W.shape[0]), W.shape[0])
     Z = invert(W, X, alpha, n_steps)
@@ -364,7 +278,7 @@ def training_loss(W, X, labels, alpha, n_steps):
 
 
 def _loss_and_gradient(W, X, targets, alpha, n_steps):
-    """T and ∂T/∂W for checked arrays (no validation: the training loop calls this)."""
+    """T and ∂T/∂W for checked arrays, the readable backward pass (one adjoint per image)."""
     path, A = _steps(W, X, alpha, n_steps, keep_path=True)
     Z_N = path[-1]
     with np.errstate(over="ignore", invalid="ignore"):
@@ -384,22 +298,10 @@ def _loss_and_gradient(W, X, targets, alpha, n_steps):
 
 
 def training_gradient(W, X, labels, alpha, n_steps):
-    r"""T(W) and :math:`\partial T/\partial W` (shape (K, D)) by reverse mode through the N steps.
-
-    Forward pass: run the steps and keep :math:`z_0, \dots, z_N` (O(N·M·K) memory).
-    Backward pass, from :math:`\lambda_N = \partial T/\partial z_N = -2(t - z_N)`:
-
-    .. math::
-
-        \frac{\partial T}{\partial W} \mathrel{+}= 2\alpha\big(\lambda_{n+1} r_n^\top
-            - z_n \lambda_{n+1}^\top W\big), \qquad
-        \lambda_n = (I - 2\alpha WW^\top)\,\lambda_{n+1}, \qquad n = N-1, \dots, 0,
-
-    with :math:`r_n = x - W^\top z_n`, summed over the images. Because the sums over n
-    can be taken before multiplying by X and W, the backward pass costs about as much as
-    the forward pass.
+    """T(W) and ∂T/∂W = 2α Σᵢ Σₙ (λ_{n+1} r_nᵀ − z_n λ_{n+1}ᵀ W), λ_n = (I − 2αWWᵀ) λ_{n+1}, λ_N = −2(t − z_N), r_n = x − Wᵀz_n.
+    Reverse mode through the N steps, the iterates kept in memory (O(N·M·K)).
     """
-    W = _check_templates(W)
+    W = check_templates(W)
     X, _ = _check_images(X, W.shape[1])
     targets = one_hot(_check_labels(labels, X.shape[0], W.shape[0]), W.shape[0])
     alpha, n_steps = _check_step(alpha, n_steps)
@@ -410,18 +312,8 @@ def training_gradient(W, X, labels, alpha, n_steps):
 
 
 def unrolled_operator(W, alpha, n_steps):
-    r"""The K×D matrix :math:`M_N` with :math:`z_N = M_N\,x` for every image x.
-
-    Every step is linear in x and :math:`z_0 = 0`, so :math:`z_n = M_n x` with
-
-    .. math:: M_0 = 0, \qquad M_{n+1} = M_n + 2\alpha\,W\,(I - W^\top M_n)
-              = (I - 2\alpha WW^\top)\,M_n + 2\alpha W .
-
-    (:math:`M_n` is the inversion of the D unit images, one per pixel.) Applying
-    :math:`M_N` to a batch, ``X @ M_N.T``, gives the same :math:`z_N` as :func:`invert`
-    at the cost of N steps on a K×D matrix, however many images there are.
-    """
-    W = _check_templates(W)
+    """The K×D matrix M_N with z_N = M_N x for every image: M_0 = 0, M_{n+1} = (I − 2αWWᵀ) M_n + 2αW."""
+    W = check_templates(W)
     alpha, n_steps = _check_step(alpha, n_steps)
     path, _ = _operator_steps(W, alpha, n_steps)
     _check_finite(path[-1], alpha, W)
@@ -441,8 +333,7 @@ def _operator_steps(W, alpha, n_steps):
 
 
 class BatchStatistics(NamedTuple):
-    """What T needs from a batch, summed once: xx = Σ x_i x_iᵀ = XᵀX (D, D),
-    xt = Σ x_i t_iᵀ (D, K) and tt = Σ‖t_i‖²."""
+    """The sums T needs from a batch: xx = Σ xᵢxᵢᵀ (D, D), xt = Σ xᵢtᵢᵀ (D, K), tt = Σ ‖tᵢ‖²."""
 
     xx: np.ndarray
     xt: np.ndarray
@@ -450,17 +341,7 @@ class BatchStatistics(NamedTuple):
 
 
 def batch_statistics(X, labels, n_classes):
-    r"""The sums :math:`\sum_i x_i x_i^\top`, :math:`\sum_i x_i t_i^\top`, :math:`\sum_i \lVert t_i\rVert^2`.
-
-    With :math:`z_N = M_N x` (:func:`unrolled_operator`),
-
-    .. math:: T = \sum_i \lVert t_i - M_N x_i\rVert^2
-              = \operatorname{tr}\Big(M_N \Big(\sum_i x_i x_i^\top\Big) M_N^\top\Big)
-              - 2\operatorname{tr}\Big(M_N \sum_i x_i t_i^\top\Big)
-              + \sum_i \lVert t_i\rVert^2
-
-    depends on the images only through these sums.
-    """
+    """Σ xᵢxᵢᵀ, Σ xᵢtᵢᵀ and Σ ‖tᵢ‖², through which T = ‖t − M_N x‖² summed depends on the images."""
     n_classes = _validate.count(n_classes, "n_classes", 1)
     X = _validate.finite_array(X, "X")
     if X.ndim != 2:
@@ -470,13 +351,8 @@ def batch_statistics(X, labels, n_classes):
 
 
 def _fast_loss_and_gradient(W, stats, alpha, n_steps):
-    """T and ∂T/∂W from the batch sums: the same backward pass, summed over the images first.
-
-    With z_n = M_n x, the per-image adjoints summed against the images,
-    Λ_n = Σ_i λ_{n,i} x_iᵀ (K×D), obey the same recursion Λ_n = (I − 2αWWᵀ) Λ_{n+1}
-    from Λ_N = Σ_i 2 (M_N x_i − t_i) x_iᵀ = 2 (M_N·xx − xtᵀ), and the per-step terms of
-    ∂T/∂W sum over the images to 2α [Λ_{n+1} (I − M_nᵀ W) − M_n Λ_{n+1}ᵀ W]
-    (substitute r_n = (I − WᵀM_n) x and z_n = M_n x in the per-image terms).
+    """T and ∂T/∂W from the batch sums: the same backward pass with the sum over images taken first.
+    Two backward passes are kept on purpose: _loss_and_gradient to read, this one to train fast; a test proves them equal.
     """
     path, A = _operator_steps(W, alpha, n_steps)
     M_N = path[-1]
@@ -495,25 +371,17 @@ def _fast_loss_and_gradient(W, stats, alpha, n_steps):
 
 
 class TemplateFit(NamedTuple):
-    """What :func:`train` returns: the trained templates ``W`` (K, D) and
-    ``losses[k]`` = T after k updates (k = 0 … n_epochs)."""
+    """W: the trained templates (K, D); losses[k]: T after k updates (k = 0 … n_epochs)."""
 
     W: np.ndarray
     losses: np.ndarray
 
 
 def train(W0, X, labels, alpha, beta, n_steps, n_epochs, momentum=0.0):
-    r"""Train the templates through the N inversion steps by gradient descent on T.
-
-    :math:`V \leftarrow \mu V - \beta\,\partial T/\partial W`, :math:`W \leftarrow W + V`
-    (plain gradient descent for momentum μ = 0), starting from ``W0``, for ``n_epochs``
-    updates over the whole batch X. The gradient is :func:`training_gradient`'s reverse
-    mode, with the sums over the images taken once before training
-    (:func:`batch_statistics`), so an epoch costs the same for 10 images or 10,000.
-    Raises :class:`invlib.DivergenceError` if T or W stops being finite (β too large, or
-    W grew until α is no longer stable).
+    """Train the templates through the N steps: V ← μV − β ∂T/∂W, W ← W + V, from W0 for n_epochs full-batch updates.
+    The gradient uses the batch sums, so an epoch costs the same for 10 images or 10,000. DivergenceError if T or W stops being finite.
     """
-    W = _check_templates(W0, "W0").copy()
+    W = check_templates(W0, "W0").copy()
     X, _ = _check_images(X, W.shape[1])
     labels = _check_labels(labels, X.shape[0], W.shape[0])
     alpha, n_steps = _check_step(alpha, n_steps)
@@ -527,8 +395,8 @@ def train(W0, X, labels, alpha, beta, n_steps, n_epochs, momentum=0.0):
         for epoch in range(n_epochs + 1):
             loss, gradient = _fast_loss_and_gradient(W, stats, alpha, n_steps)
             losses[epoch] = loss
-            if not (np.isfinite(loss) and abs(loss) < BLOW_UP and np.all(np.isfinite(gradient))
-                    and np.all(np.abs(W) < BLOW_UP)):
+            if not (_validate.is_finite(loss) and np.all(np.isfinite(gradient))
+                    and _validate.is_finite(W)):
                 raise DivergenceError(
                     f"training diverged at epoch {epoch}: T = {loss:.3g}. The outer rate "
                     f"beta = {beta:g} is too large, or the templates grew until alpha = "

@@ -42,6 +42,14 @@ def int_slider(description, min, max, value, step=1):
     )
 
 
+def choice(description, options, value):
+    """Toggle buttons for a setting with a few values (where the noise goes, …)."""
+    import ipywidgets
+
+    return ipywidgets.ToggleButtons(options=list(options), value=value, description=description,
+                                    style={"description_width": "initial"})
+
+
 class Dashboard:
     """Sliders, a figure redrawn in place, and a message line. See the module docstring."""
 

@@ -161,7 +161,7 @@ def test_sympy_is_loaded_only_when_something_symbolic_is_used():
 @pytest.mark.parametrize("argv", [["--repeat", "1", "--baseline-epochs", "5"]])
 def test_benchmark_runs_from_the_repository(argv):
     """The benchmark runs and prints a ratio per model (its timings are not asserted)."""
-    result = subprocess.run([sys.executable, "-m", "invlib.bench", *argv], capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "benchmarks.training_speed", *argv], capture_output=True,
                             text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert re.search(r"line\s+[\d.]+\s+[\d.]+\s+\d+x", result.stdout), result.stdout

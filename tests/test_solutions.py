@@ -99,3 +99,24 @@ def test_the_committed_notebook_gives_no_answer_away(path):
             for o in cell["outputs"])
         assert "= None" in source, f"{path.name}: an answer is filled in:\n{source}"
         assert shown == "Not yet: " + selfcheck.NO_ANSWER, f"{path.name}: {shown!r}"
+
+
+def test_self_checks_need_neither_matplotlib_nor_ipywidgets():
+    """Every self-check module imports, and every check runs on its solution, with matplotlib
+    and ipywidgets unimportable: checking an answer never loads the plotting floor."""
+    code = """
+import sys
+sys.modules["matplotlib"] = sys.modules["ipywidgets"] = None  # importing either now fails
+sys.path.insert(0, "tests")
+from test_solutions import SOLUTIONS
+from invlib.selfcheck import installation
+results = [bool(check(*answer)) for check, answer in SOLUTIONS]
+print(len(results), all(results), installation.check_installation().items[0].ok)
+"""
+    import subprocess
+    import sys
+
+    root = NOTEBOOKS.parent
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
+                            timeout=300)
+    assert result.stdout.split() == [str(len(SOLUTIONS)), "True", "True"], result.stderr[-3000:]

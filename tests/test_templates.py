@@ -290,10 +290,8 @@ def test_bad_input_names_the_argument(call, error, words):
 @pytest.fixture(scope="module")
 def digits_setup():
     pytest.importorskip("sklearn")
-    from invlib.dashboards.digits import digit_split, trained_templates
-
-    X_train, X_test, y_train, y_test = digit_split()
-    return X_train, X_test, y_train, y_test, trained_templates(X_train, y_train)
+    d = invlib.data.digits()
+    return d.X_train, d.X_test, d.y_train, d.y_test, d.fit
 
 
 def test_digits_numbers_are_reproducible(digits_setup):

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from .. import line
 from . import Feedback, as_number, check_number, exercise
 
 
@@ -33,13 +34,13 @@ def check_q(answer):
     """Exercise 2: the factor q = 1 − 2αa² for α = 0.1 and a = 3 (q = −0.8)."""
     alpha, a = 0.1, 3.0
     return check_number(
-        answer, 1.0 - 2.0 * alpha * a * a, "q", hints=[
+        answer, line.q(alpha, a), "q", hints=[
             (2.0 * alpha * a * a, "2αa² = 1.8 is what the step removes; q = 1 − 2αa²."),
             (1.0 - alpha * a * a, "1 − αa² misses the factor 2 from the derivative of the "
                                   "square: ∂L/∂y = 2a(a·y + b − x)."),
             (1.0 - 2.0 * alpha * a, "1 − 2αa uses a once; the step's factor is 1 − 2αa² "
                                     "(a from f and again from f')."),
-            (abs(1.0 - 2.0 * alpha * a * a), "|q| = 0.8 is the size of the factor, but q itself "
+            (abs(line.q(alpha, a)), "|q| = 0.8 is the size of the factor, but q itself "
                                              "is negative: the iterate jumps to the other side "
                                              "of y* at every step."),
         ])
@@ -47,7 +48,7 @@ def check_q(answer):
 
 def steps_for_reduction(alpha, a, factor):
     """The smallest n with |q|ⁿ ≤ 1/factor, q = 1 − 2αa² (0 < |q| < 1)."""
-    q = abs(1.0 - 2.0 * alpha * a * a)
+    q = abs(line.q(alpha, a))
     n = math.ceil(math.log(factor) / -math.log(q))
     while q**n > 1.0 / factor:  # guard against rounding in the logarithms
         n += 1
@@ -60,7 +61,7 @@ def steps_for_reduction(alpha, a, factor):
 def check_steps(answer):
     """Exercise 3: steps to shrink the error by 10⁶ at α = 0.05, a = 2 (q = 0.6): 28."""
     alpha, a, factor = 0.05, 2.0, 1e6
-    q = 1.0 - 2.0 * alpha * a * a
+    q = line.q(alpha, a)
     expected = steps_for_reduction(alpha, a, factor)
     exact = math.log(factor) / -math.log(q)
     value = as_number(answer, "N")
@@ -109,12 +110,12 @@ def check_converging_alphas(answer):
             return Feedback(False, f"{value!r} is not one of the candidates {list(CANDIDATE_ALPHAS)}.")
         chosen.append(match[0])
     chosen = set(chosen)
-    right = {c for c in CANDIDATE_ALPHAS if abs(1.0 - 2.0 * c * a * a) < 1.0}
+    right = {c for c in CANDIDATE_ALPHAS if abs(line.q(c, a)) < 1.0}
     if chosen == right:
         return Feedback(True, f"{sorted(right)}: exactly the α with 0 < α < 1/a² = 0.25.")
     problems = []
     for c in sorted(chosen - right):
-        q = 1.0 - 2.0 * c * a * a
+        q = line.q(c, a)
         if np.isclose(abs(q), 1.0):
             problems.append(f"α = {c:g} gives q = {q:g}: the error keeps its size and the "
                             "iterate bounces for ever, which is not convergence")
@@ -122,7 +123,7 @@ def check_converging_alphas(answer):
             problems.append(f"α = {c:g} gives q = {q:g}, |q| > 1: each step makes the error "
                             "larger")
     for c in sorted(right - chosen):
-        q = 1.0 - 2.0 * c * a * a
+        q = line.q(c, a)
         if q < 0:
             reason = "the iterates zigzag around y*, yet the error still shrinks by |q| each step"
         elif q == 0:

@@ -7,6 +7,7 @@ with :math:`q = 1 - 2\alpha a^2` and :math:`\partial g_0/\partial\theta = 0`.
 Each check compares with the right value and names the mistake behind a typical wrong one.
 """
 
+from .. import line
 from . import check_number, exercise
 
 #: Exercise 1: the tangent ∂g_2/∂b of the line.
@@ -18,7 +19,7 @@ TANGENT_FACTOR = {"alpha": 0.4, "a": 1.5}
 
 
 def _q(alpha, a):
-    return 1.0 - 2.0 * alpha * a * a
+    return line.q(alpha, a)
 
 
 @exercise

@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from .. import data, inversion, training
+from .. import data, inversion, line, training
 from ..models import Line
 from . import Feedback, check_number, exercise
 
@@ -129,7 +129,7 @@ def expected_slope():
 def check_slope(answer):
     r"""Exercise 3: the slope :math:`(1 - q^N)/a` of h in x for α = 0.1, a = 2, N = 3."""
     alpha, a, n = SLOPE_ALPHA, SLOPE_A, SLOPE_STEPS
-    q = 1.0 - 2.0 * alpha * a * a
+    q = line.q(alpha, a)
     q_wrong = 1.0 - alpha * a * a
     hints = [
         (1.0 / a, "1/a is the limit N → ∞, where the inversion is finished; after N = 3 steps "

@@ -11,8 +11,7 @@ cannot drift apart.
 
 import numpy as np
 
-from .. import data, training
-from .. import finite_n
+from .. import data, line, training
 from ..models import Line
 from . import Feedback, as_number, check_number, exercise
 
@@ -36,7 +35,7 @@ def check_true_loss(answer):
     r"""Exercise 1: T at θ = (2, −4) on the original data, α = 0.05, N = 10, start y₀ ≈ 1.99984."""
     p = data.original_problem()
     n = TRUE_LOSS_STEPS
-    q = 1.0 - 2.0 * p.alpha * p.theta_true[0] ** 2
+    q = line.q(p.alpha, p.theta_true[0])
     spread = float(np.sum((p.y0_training - p.y) ** 2))
     expected = expected_true_loss()
     hints = [
@@ -66,7 +65,7 @@ def check_true_loss(answer):
 def spurious_root():
     """The small root a_s ≈ 0.2674 of s(a) = 1/2 on the original setup (α = 0.05, N = 20)."""
     p = data.original_problem()
-    roots = finite_n.slope_roots(finite_n.DATA_SLOPE, p.alpha, p.n_steps,
+    roots = line.slope_roots(line.DATA_SLOPE, p.alpha, p.n_steps,
                                    a_max=1.0 / np.sqrt(p.alpha))
     return float(roots[0])
 
@@ -74,7 +73,7 @@ def spurious_root():
 def expected_spurious_b():
     r"""b with :math:`q^N y_0 - s(a_s)\,b = 2`, i.e. :math:`b = 2 q^N y_0 - 4 \approx -0.5351`."""
     p = data.original_problem()
-    return float(finite_n.zero_loss_theta(spurious_root(), p.y0_training, p.alpha,
+    return float(line.zero_loss_theta(spurious_root(), p.y0_training, p.alpha,
                                             p.n_steps)[1])
 
 
@@ -83,9 +82,9 @@ def check_spurious_b(answer):
     r"""Exercise 2: the b that puts the offset c = q^N y₀ − s(a_s)·b at 2 for a = a_s."""
     p = data.original_problem()
     a_s, n = spurious_root(), p.n_steps
-    q_n = (1.0 - 2.0 * p.alpha * a_s * a_s) ** n
-    s = finite_n.DATA_SLOPE  # s(a_s) = 1/2 at the root
-    c = finite_n.DATA_OFFSET
+    q_n = line.q(p.alpha, a_s) ** n
+    s = line.DATA_SLOPE  # s(a_s) = 1/2 at the root
+    c = line.DATA_OFFSET
     hints = [
         (-4.0, "−4 is the true b. With a ≈ 0.27 the 20 steps leave q^N ≈ 0.87 of the start "
                "y₀ in every prediction, so b must make up for it: solve q^N y₀ − s b = 2."),
@@ -112,7 +111,7 @@ SMALLEST_ALPHA, SEARCH_STEPS = 0.05, 200
 
 def stable_roots(n_steps, alpha=SMALLEST_ALPHA):
     """The roots of s(a) = 1/2 with 0 < a < 1/√α, i.e. |q| < 1 (converging inner steps)."""
-    return finite_n.slope_roots(finite_n.DATA_SLOPE, alpha, n_steps,
+    return line.slope_roots(line.DATA_SLOPE, alpha, n_steps,
                                   a_max=1.0 / np.sqrt(alpha) * (1.0 - 1e-12))
 
 
@@ -126,7 +125,7 @@ def expected_smallest_steps():
 
 def _largest_stable_slope(n_steps, alpha=SMALLEST_ALPHA):
     a = np.linspace(0.0, 1.0 / np.sqrt(alpha), 20001)
-    return float(np.max(finite_n.slope(a, alpha, n_steps)))
+    return float(np.max(line.slope(a, alpha, n_steps)))
 
 
 @exercise
@@ -145,7 +144,7 @@ def check_smallest_steps(answer):
     if n > expected:
         return Feedback(False, f"With N = {n} some a reaches the slope 1/2, but a smaller N "
                                "already does: go down until the roots with |q| < 1 vanish.")
-    beyond = finite_n.slope_roots(finite_n.DATA_SLOPE, SMALLEST_ALPHA, n,
+    beyond = line.slope_roots(line.DATA_SLOPE, SMALLEST_ALPHA, n,
                                     a_max=3.0 / np.sqrt(SMALLEST_ALPHA),
                                     a_min=1.0 / np.sqrt(SMALLEST_ALPHA))
     aside = (f" (s(a) = 1/2 at a ≈ {beyond[0]:.3f}, but that is beyond 1/√α, where |q| > 1 and "

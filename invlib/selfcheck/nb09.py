@@ -1,33 +1,20 @@
-r"""Self-checks for notebook 09, classifying digits by inversion and training the templates.
-
-- :func:`check_stability_limit`: the largest stable step :math:`1/\lambda_{\max}(WW^\top)`
-  for the class-mean templates.
-- :func:`check_forward_tangents`: how many forward-mode tangents training 10 templates of
-  28×28 images would need.
-- :func:`check_one_step_accuracy`: the test accuracy of the class means with N = 1 at
-  α = 0.001 (the same as at any α: :math:`z_1 = 2\alpha W x`).
-
-The expected values are computed with :mod:`invlib.templates` on the notebook's split, so
-the checks and the lesson cannot drift apart.
+"""Self-checks for notebook 09: the stability limit 1/λ_max(WWᵀ) of the class-mean templates,
+the forward-mode tangents training 28×28 templates would need, and the one-step accuracy.
+The expected values come from invlib.templates on invlib.data.digits(), as in the lesson.
 """
 
 import numbers
 
 import numpy as np
 
-from .. import templates
+from .. import data, templates
 from . import Feedback, as_number, check_number, exercise
 
-# --------------------------------------------------------------------------------------
-# Exercise 1: the stability limit of the class-mean templates
-# --------------------------------------------------------------------------------------
+# --- Exercise 1: the stability limit of the class-mean templates ---
 
 
 def _class_means():
-    from ..dashboards.digits import digit_split
-
-    X_train, _, y_train, _ = digit_split()
-    return templates.class_means(X_train, y_train)
+    return data.digits().W_means
 
 
 def expected_stability_limit():
@@ -60,9 +47,7 @@ def check_stability_limit(answer):
                         hints=hints)
 
 
-# --------------------------------------------------------------------------------------
-# Exercise 2: forward mode for 28×28 images
-# --------------------------------------------------------------------------------------
+# --- Exercise 2: forward mode for 28×28 images ---
 
 #: The sizes of exercise 2: ten templates of 28×28 pixels, N = 20 steps.
 TANGENT_K, TANGENT_SIDE, TANGENT_STEPS = 10, 28, 20
@@ -102,21 +87,17 @@ def check_forward_tangents(answer):
                            "needs one tangent per number in W.")
 
 
-# --------------------------------------------------------------------------------------
-# Exercise 3: one step, any α
-# --------------------------------------------------------------------------------------
+# --- Exercise 3: one step, any α ---
 
 #: α and N of exercise 3.
 ONE_STEP_ALPHA, ONE_STEP_N = 0.001, 1
 
 
 def _one_step_counts():
-    from ..dashboards.digits import digit_split
-
-    X_train, X_test, y_train, y_test = digit_split()
-    W = templates.class_means(X_train, y_train)
+    digits = data.digits()
+    W, X_test, y_test = digits.W_means, digits.X_test, digits.y_test
     right = int(np.sum(templates.predict(W, X_test, ONE_STEP_ALPHA, ONE_STEP_N) == y_test))
-    right_20 = int(np.sum(templates.predict(W, X_test, 0.005, 20) == y_test))
+    right_20 = int(np.sum(templates.predict(W, X_test, digits.alpha, digits.n_steps) == y_test))
     return right, right_20, y_test.size
 
 

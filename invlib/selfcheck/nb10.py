@@ -1,43 +1,24 @@
-r"""Self-checks for notebook 10, the latent space of the template model.
-
-- :func:`check_average_code`: the code z whose image :math:`W^\top z` is the average of the
-  ten class-mean templates.
-- :func:`check_switch_point`: where on the straight walk from a 3's code to an 8's code
-  the predicted class switches.
-- :func:`check_better_rebuilt`: how many test images the trained templates rebuild more
-  closely than the class means after N = 20 steps.
-
-The expected values are computed with :mod:`invlib.templates` on the notebooks' split and
-settings, so the checks and the lesson cannot drift apart.
+"""Self-checks for notebook 10: the code of the average template, where the walk from a 3 to an
+8 switches class, and how many test images the trained templates rebuild better. The expected
+values come from invlib.templates on invlib.data.digits(), as in the lesson.
 """
-
-import functools
 
 import numpy as np
 
-from .. import templates
+from .. import data, templates
 from . import Feedback, as_number, check_number, exercise
 
 #: The inversion settings of notebooks 09 and 10.
-ALPHA, N_STEPS = 0.005, 20
+ALPHA, N_STEPS = data.Digits.alpha, data.Digits.n_steps
 
 
-@functools.lru_cache(maxsize=1)
 def _setup():
-    """The split, the class means and the trained templates (computed once per session)."""
-    from ..dashboards.digits import digit_split, trained_templates
-
-    X_train, X_test, y_train, y_test = digit_split()
-    W_means = templates.class_means(X_train, y_train)
-    W_trained = trained_templates(X_train, y_train).W
-    for array in (X_test, y_test, W_means, W_trained):
-        array.flags.writeable = False
-    return X_test, y_test, W_means, W_trained
+    """The test images, their labels, the class means and the trained templates."""
+    digits = data.digits()
+    return digits.X_test, digits.y_test, digits.W_means, digits.W_trained
 
 
-# --------------------------------------------------------------------------------------
-# Exercise 1: the code of the average template
-# --------------------------------------------------------------------------------------
+# --- Exercise 1: the code of the average template ---
 
 
 @exercise
@@ -77,9 +58,7 @@ def check_average_code(answer):
                            "Σ z_k w_k equal (1/K) Σ w_k?")
 
 
-# --------------------------------------------------------------------------------------
-# Exercise 2: where the walk changes class
-# --------------------------------------------------------------------------------------
+# --- Exercise 2: where the walk changes class ---
 
 
 def walk_ends():
@@ -127,9 +106,7 @@ def check_switch_point(answer):
     return check_number(value, expected, "s*", rtol=0.0, atol=5e-4, hints=hints)
 
 
-# --------------------------------------------------------------------------------------
-# Exercise 3: which templates rebuild the test images better
-# --------------------------------------------------------------------------------------
+# --- Exercise 3: which templates rebuild the test images better ---
 
 
 def rebuilt_better(n_steps=N_STEPS):

@@ -64,21 +64,6 @@ def message(n_samples, noise, c):
     return ""
 
 
-def _choice(description, options, value):
-    """Toggle buttons for a setting with a few values (where the noise goes).
-
-    :meth:`invlib.widgets.Dashboard.corners` reads ``min`` and ``max`` from every control;
-    here they are the first and last option, so the corners cover both choices.
-    """
-    import ipywidgets
-
-    control = ipywidgets.ToggleButtons(options=list(options), value=value,
-                                       description=description,
-                                       style={"description_width": "initial"})
-    control.min, control.max = options[0], options[-1]
-    return control
-
-
 def noise_dashboard(noise=1.0, n_samples=50, noise_in="x"):
     r"""Sliders σ and m, buttons for where the noise goes; the data, the truth, the classical
     and the trained line (left) and the fitted slopes against their limits (right)."""
@@ -143,7 +128,7 @@ def noise_dashboard(noise=1.0, n_samples=50, noise_in="x"):
     controls = {
         "noise": widgets.float_slider("noise σ", *NOISE_RANGE, 0.05, noise, readout_format=".2f"),
         "n_samples": widgets.int_slider("samples m", *SAMPLES_RANGE, n_samples),
-        "noise_in": _choice("noise in", ("x", "y"), noise_in),
+        "noise_in": widgets.choice("noise in", ("x", "y"), noise_in),
     }
     return widgets.Dashboard(
         figure, update, controls,

@@ -1,6 +1,6 @@
 """Benchmark: training with invlib against a baseline written the way the original works.
 
-Run it from the repository with ``python -m invlib.bench`` (``--repeat K`` for more runs).
+Run it from the repository with ``python -m benchmarks.training_speed`` (``--repeat K`` for more runs).
 Everything is timed in the same run and reported as a ratio to the baseline, so the
 figures mean the same on a slow and a fast machine.
 
@@ -17,7 +17,7 @@ import time
 import numpy as np
 import sympy
 
-from . import data, models, training
+from invlib import data, models, training
 
 
 def naive_train_line(x, y, theta0, y0, alpha, beta, n_steps, n_epochs, a_min):

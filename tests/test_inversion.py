@@ -1,6 +1,6 @@
-"""The unrolled derivative ∂g_N/∂θ, checked against three independent references:
-finite differences, sympy's derivative of the unrolled expression, and (for the line)
-the rsolve closed form."""
+"""invlib.inversion: the steps themselves, and the unrolled derivative ∂g_N/∂θ checked against
+three independent references: finite differences, sympy's derivative of the unrolled
+expression, and (for the line) the rsolve closed form."""
 
 import numpy as np
 import pytest
@@ -186,3 +186,69 @@ def test_finite_difference_on_functions_with_known_derivatives():
         invlib.finite_difference(3.0, theta)
     with pytest.raises(ValueError, match="h must be > 0"):
         invlib.finite_difference(cubic, theta, h=0.0)
+
+
+# --- the steps, the public tangent recursion and the closed-form switch ---
+
+
+def test_invert_keeps_the_path_and_the_losses_of_the_written_out_steps():
+    model, theta, x, y0, alpha = MODELS["tanh"], (1.5, 0.2), np.array([0.3, -0.8]), 0.1, 0.1
+    g, path = np.full(2, y0), [np.full(2, y0)]
+    for _ in range(7):
+        slope = -2.0 * (x - (1.5 * np.tanh(g) + 0.2)) * 1.5 / np.cosh(g) ** 2
+        g = g - alpha * slope
+        path.append(g)
+    result = invlib.invert(model, theta, x, y0, alpha, 7)
+    np.testing.assert_allclose(result.path, path, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(result.losses, (x - (1.5 * np.tanh(path) + 0.2)) ** 2, atol=1e-14)
+    assert result.y is result.path[-1] or np.array_equal(result.y, result.path[-1])
+    assert not result.diverged
+
+
+def test_heavy_ball_steps_are_the_written_out_recursion():
+    line, theta, x, y0, alpha, mu = MODELS["line"], (2.0, -4.0), 0.0, -2.5, 0.05, 0.6
+    g, v = y0, 0.0
+    for _ in range(9):
+        v = mu * v - alpha * (-2.0 * (x - (2.0 * g - 4.0)) * 2.0)
+        g = g + v
+    assert invlib.invert(line, theta, x, y0, alpha, 9, momentum=mu).y == pytest.approx(g, abs=1e-14)
+
+
+def test_tangents_is_the_recursion_unroll_uses():
+    model, theta, x, y0, alpha = MODELS["cubic"], np.array([0.8, -0.5]), np.array([0.3, 0.5]), 0.9, 0.02
+    checked = invlib.inversion.check_inputs(model, theta, x, y0, alpha, 12)
+    g, dg = invlib.tangents(*checked)
+    g_path, dg_path = invlib.tangents(*checked, keep_path=True)
+    g_unroll, dg_unroll = invlib.unroll(model, theta, x, y0, alpha, 12)
+    np.testing.assert_array_equal(g, g_unroll)
+    np.testing.assert_array_equal(np.stack(dg, axis=-1), dg_unroll)
+    np.testing.assert_array_equal(g_path[-1], g)
+    np.testing.assert_array_equal(dg_path[-1], dg_unroll)
+    assert g_path.shape == (13, 2) and dg_path.shape == (13, 2, 2)
+
+
+@pytest.mark.parametrize("model, momentum, method, a, expected", [
+    (invlib.Line(), 0.0, "auto", 2.0, True),
+    (invlib.Line(), 0.0, "auto", 1e-4, False),     # the closed form divides by a
+    (invlib.Line(), 0.5, "auto", 2.0, False),      # no closed form with momentum
+    (invlib.Line(), 0.0, "forward", 2.0, False),
+    (invlib.Line(), 0.0, "closed", 1e-4, True),    # asked for explicitly
+    (MODELS["tanh"], 0.0, "auto", 2.0, False),
+])
+def test_one_closed_form_switch(model, momentum, method, a, expected):
+    assert invlib.inversion.closed_form_applies(model, momentum, method, a) is expected
+
+
+def test_unroll_gives_the_same_with_and_without_the_closed_form():
+    line, theta, x = invlib.Line(), (1.7, 0.4), np.linspace(-3, 3, 5)
+    g_closed, dg_closed = invlib.unroll(line, theta, x, 0.5, 0.08, 25, method="closed")
+    g_forward, dg_forward = invlib.unroll(line, theta, x, 0.5, 0.08, 25, method="forward")
+    np.testing.assert_allclose(g_closed, g_forward, rtol=1e-12)
+    np.testing.assert_allclose(dg_closed, dg_forward, rtol=1e-10)
+
+
+def test_method_is_checked():
+    with pytest.raises(ValueError, match="method must be"):
+        invlib.unroll(invlib.Line(), (2.0, -4.0), 0.0, 0.0, 0.05, 5, method="backward")
+    with pytest.raises(ValueError, match="needs the Line model"):
+        invlib.unroll(MODELS["tanh"], (2.0, -4.0), 0.0, 0.0, 0.05, 5, method="closed")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import invlib
-from invlib.selfcheck import nb00
+from invlib.selfcheck import installation, nb00
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: how many causes?
@@ -98,7 +98,7 @@ def test_error_in_y_explains_typical_mistakes(answer, explanation):
 
 
 def test_installation_is_all_ok_here():
-    report = nb00.check_installation()
+    report = installation.check_installation()
     assert report and report.ok
     names = [item.name for item in report.items]
     assert names == ["python", "numpy", "sympy", "matplotlib", "ipywidgets", "invlib",
@@ -113,7 +113,7 @@ def test_installation_report_prints_no_installed_version_numbers():
     import matplotlib
     import sympy
 
-    text = repr(nb00.check_installation())
+    text = repr(installation.check_installation())
     for version in (np.__version__, sympy.__version__, matplotlib.__version__,
                     ".".join(map(str, sys.version_info[:3]))):
         assert version not in text
@@ -123,7 +123,7 @@ def test_installation_report_prints_no_installed_version_numbers():
 
 
 def test_installation_report_is_the_same_twice():
-    assert repr(nb00.check_installation()) == repr(nb00.check_installation())
+    assert repr(installation.check_installation()) == repr(installation.check_installation())
 
 
 def test_the_inversion_of_the_check_is_the_original_one():
@@ -136,7 +136,7 @@ def test_the_inversion_of_the_check_is_the_original_one():
 @pytest.mark.parametrize("module", ["numpy", "sympy", "matplotlib", "ipywidgets"])
 def test_a_missing_module_is_reported_with_the_fix(monkeypatch, module):
     monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
-    report = nb00.check_installation()
+    report = installation.check_installation()
     assert not report
     item = {item.name: item for item in report.items}[module]
     assert not item.ok
@@ -151,22 +151,22 @@ def test_a_missing_module_is_reported_with_the_fix(monkeypatch, module):
 
 def test_a_missing_invlib_is_reported_and_the_inversion_skipped(monkeypatch):
     monkeypatch.setitem(sys.modules, "invlib", None)
-    report = nb00.check_installation()
+    report = installation.check_installation()
     assert not report
     assert report.items[-1].name == "invlib"
     assert report.items[-1].message.startswith("invlib is missing: run `pip install")
 
 
 def test_a_module_that_fails_to_import_is_reported(monkeypatch):
-    real_import = nb00.importlib.import_module
+    real_import = installation.importlib.import_module
 
     def broken(name, *args):
         if name == "matplotlib":
             raise ImportError("libfreetype.so.6: cannot open shared object file")
         return real_import(name, *args)
 
-    monkeypatch.setattr(nb00.importlib, "import_module", broken)
-    item = {i.name: i for i in nb00.check_installation().items}["matplotlib"]
+    monkeypatch.setattr(installation.importlib, "import_module", broken)
+    item = {i.name: i for i in installation.check_installation().items}["matplotlib"]
     assert not item.ok
     assert "installed but does not import (ImportError: libfreetype" in item.message
     assert "pip install -r requirements.txt" in item.message
@@ -177,7 +177,7 @@ def test_a_module_that_fails_to_import_is_reported(monkeypatch):
 def test_an_old_version_is_reported_with_the_version_found(monkeypatch, module, old):
     imported = __import__(module)
     monkeypatch.setattr(imported, "__version__", old)
-    item = {i.name: i for i in nb00.check_installation().items}[module]
+    item = {i.name: i for i in installation.check_installation().items}[module]
     assert not item.ok
     assert item.message.startswith(f"{module} {old} is too old (at least ")
     assert "pip install -r requirements.txt" in item.message
@@ -188,20 +188,20 @@ def test_an_old_version_is_reported_with_the_version_found(monkeypatch, module, 
                                          ("0.99", False)])
 def test_versions_are_compared_as_numbers(monkeypatch, version, ok):
     monkeypatch.setattr(np, "__version__", version)
-    item = {i.name: i for i in nb00.check_installation().items}["numpy"]
+    item = {i.name: i for i in installation.check_installation().items}["numpy"]
     assert item.ok is ok
 
 
 def test_an_unreadable_version_is_not_a_failure(monkeypatch):
     monkeypatch.setattr(np, "__version__", "unknown")
-    item = {i.name: i for i in nb00.check_installation().items}["numpy"]
+    item = {i.name: i for i in installation.check_installation().items}["numpy"]
     assert item.ok
     assert "could not be read" in item.message
 
 
 def test_an_old_python_is_reported(monkeypatch):
-    monkeypatch.setattr(nb00, "_python_version", lambda: (3, 9))
-    item = nb00.check_installation().items[0]
+    monkeypatch.setattr(installation, "_python_version", lambda: (3, 9))
+    item = installation.check_installation().items[0]
     assert not item.ok
     assert item.message.startswith("Python 3.9 is too old (at least 3.10 is needed)")
 
@@ -211,7 +211,7 @@ def test_a_wrong_inversion_is_reported(monkeypatch):
         return invlib.InversionResult(y=np.array(1.5), path=None, losses=None, diverged=False)
 
     monkeypatch.setattr(invlib, "invert", wrong_invert)
-    item = nb00.check_installation().items[-1]
+    item = installation.check_installation().items[-1]
     assert item.name == "inversion" and not item.ok
     assert "gave y = 1.5 instead of 2.00" in item.message
 
@@ -221,21 +221,21 @@ def test_a_failing_inversion_is_reported(monkeypatch):
         raise invlib.DivergenceError("the inversion diverged")
 
     monkeypatch.setattr(invlib, "invert", failing_invert)
-    item = nb00.check_installation().items[-1]
+    item = installation.check_installation().items[-1]
     assert not item.ok
     assert "the tiny inversion failed (DivergenceError: the inversion diverged)" in item.message
 
 
 def test_an_invlib_that_is_not_the_series_copy_is_reported(monkeypatch):
     monkeypatch.delattr(invlib, "invert")
-    report = nb00.check_installation()
+    report = installation.check_installation()
     assert report.items[-1].name == "invlib" and not report.items[-1].ok
     assert "lacks invert" in report.items[-1].message
 
 
 def test_main_prints_the_report_and_returns_the_exit_status(monkeypatch, capsys):
-    assert nb00.main() == 0
+    assert installation.main() == 0
     assert "All requirements are met" in capsys.readouterr().out
     monkeypatch.setitem(sys.modules, "ipywidgets", None)
-    assert nb00.main() == 1
+    assert installation.main() == 1
     assert "FIX    ipywidgets is missing" in capsys.readouterr().out

@@ -1,13 +1,13 @@
 """Notebook 07: the dashboard at every corner and inside, and the self-checks.
 
-The computations behind it (slope, roots, zero-loss θ) are tested in test_finite_n.py."""
+The computations behind it (slope, roots, zero-loss θ) are tested in test_line.py."""
 
 import numpy as np
 import pytest
 
 import invlib
-from invlib import finite_n, widgets
-from invlib.dashboards import truncation
+from invlib import line, widgets
+from invlib.dashboards import nb07 as panel
 from invlib.selfcheck import nb07
 
 from dashboard_checks import assert_shown
@@ -23,7 +23,7 @@ PROBLEM = invlib.data.original_problem()
 
 @pytest.fixture(scope="module")
 def dashboard():
-    return truncation.truncation_dashboard()
+    return panel.truncation_dashboard()
 
 
 def check_setting(dashboard, values):
@@ -35,7 +35,7 @@ def check_setting(dashboard, values):
         # The message blames the start exactly when the start already has |q| > 1.
         assert message.startswith("Training diverged: α·a₀²") == (alpha * a0 * a0 >= 1)
         ax_T = dashboard.figure.axes[1]
-        assert all(len(line.get_xdata()) == 0 for line in ax_T.get_lines())
+        assert all(len(curve.get_xdata()) == 0 for curve in ax_T.get_lines())
     assert "nan" not in message.lower()
     return message
 
@@ -60,10 +60,10 @@ def test_the_path_is_that_of_invlib_train(dashboard):
     dashboard.update(n_steps=20, alpha=0.05, a0=3.4, beta=0.005)
     p = PROBLEM
     fit = invlib.train(LINE, p.x, p.y, (3.4, 0.0), p.y0_training, 0.05, 0.005, 20,
-                       truncation.N_EPOCHS)
-    path = next(line for line in dashboard.figure.axes[0].get_lines()
-                if line.get_label() == "training path")
-    every = max(1, truncation.N_EPOCHS // 200)
+                       panel.N_EPOCHS)
+    path = next(curve for curve in dashboard.figure.axes[0].get_lines()
+                if curve.get_label() == "training path")
+    every = max(1, panel.N_EPOCHS // 200)
     np.testing.assert_array_equal(path.get_xdata(), fit.thetas[::every, 0])
     np.testing.assert_array_equal(dashboard.figure.axes[1].get_lines()[0].get_ydata(), fit.losses)
 
@@ -75,7 +75,7 @@ def test_diverging_settings_stop_at_once(dashboard, values, monkeypatch):
     """invlib.train stops at the first non-finite T: a diverging setting costs a few epochs,
     not the 1,000 of a full run (counted, not timed)."""
     epochs = []
-    make = invlib.training._line_loss_and_gradient
+    make = invlib.line.training_objective
 
     def counting(*args):
         loss_and_gradient = make(*args)
@@ -86,10 +86,10 @@ def test_diverging_settings_stop_at_once(dashboard, values, monkeypatch):
 
         return counted
 
-    monkeypatch.setattr(invlib.training, "_line_loss_and_gradient", counting)
+    monkeypatch.setattr(invlib.line, "training_objective", counting)
     message = dashboard.update(**values)
     assert message.startswith("Training diverged")
-    assert 0 < len(epochs) < truncation.N_EPOCHS // 10, len(epochs)
+    assert 0 < len(epochs) < panel.N_EPOCHS // 10, len(epochs)
 
 
 def test_seeded_interior_points(dashboard):
@@ -120,8 +120,8 @@ def test_what_the_notebook_says_to_try(dashboard, values, expected):
 
 def test_odd_steps_large_alpha_shows_three_roots(dashboard):
     check_setting(dashboard, dict(n_steps=21, alpha=0.1, a0=3.0, beta=0.005))
-    roots_marker = next(line for line in dashboard.figure.axes[0].get_lines()
-                        if line.get_label() == "roots of $s = 1/2$")
+    roots_marker = next(curve for curve in dashboard.figure.axes[0].get_lines()
+                        if curve.get_label() == "roots of $s = 1/2$")
     roots = np.asarray(roots_marker.get_xdata())
     assert np.count_nonzero(roots < 1 / np.sqrt(0.1)) == 3
 
@@ -204,5 +204,5 @@ def test_numbers_in_the_exercise_solutions():
     assert nb07._largest_stable_slope(6) == pytest.approx(0.522, abs=5e-4)
     np.testing.assert_allclose(nb07.stable_roots(6), [1.16, 1.82], atol=5e-3)
     for n in (1, 3, 5):
-        beyond = finite_n.slope_roots(0.5, 0.05, n, a_min=1 / np.sqrt(0.05), a_max=10.0)
+        beyond = line.slope_roots(0.5, 0.05, n, a_min=1 / np.sqrt(0.05), a_max=10.0)
         assert beyond.size == 1 and nb07.stable_roots(n).size == 0

@@ -5,7 +5,7 @@ import pytest
 
 import invlib
 from invlib import widgets
-from invlib.dashboards import landscape
+from invlib.dashboards import nb01 as panel
 from invlib.selfcheck import nb01
 
 from dashboard_checks import assert_shown
@@ -13,19 +13,19 @@ from dashboard_checks import assert_shown
 
 @pytest.fixture(scope="module")
 def dashboard():
-    return landscape.landscape_dashboard()
+    return panel.landscape_dashboard()
 
 
 def expected_message(a, b, x, noise, epsilon):
     """The message the dashboard should give, computed independently of it."""
     if a == 0:
-        return landscape.A_ZERO_MESSAGE
-    low, high = landscape.Y_LIMITS
+        return panel.A_ZERO_MESSAGE
+    low, high = panel.Y_LIMITS
     y_star, y_star_clean = (x + noise * epsilon - b) / a, (x - b) / a
     if not low <= y_star <= high:
-        return landscape.outside_message(y_star, "y*")
+        return panel.outside_message(y_star, "y*")
     if not low <= y_star_clean <= high:
-        return landscape.outside_message(y_star_clean, "the noise-free y*")
+        return panel.outside_message(y_star_clean, "the noise-free y*")
     return ""
 
 
@@ -44,7 +44,7 @@ def interior_points(dashboard, n=20, seed=0):
 def check_setting(dashboard, values):
     message = dashboard.update(**values)
     assert_shown(dashboard, values)
-    assert message == expected_message(**dashboard.values(), epsilon=landscape.noise_draw())
+    assert message == expected_message(**dashboard.values(), epsilon=panel.noise_draw())
     return message
 
 
@@ -68,14 +68,14 @@ def test_interior_points(dashboard, index):
 
 
 def test_default_setting_is_the_original_example():
-    board = landscape.landscape_dashboard()
+    board = panel.landscape_dashboard()
     assert board.values() == {"a": 2.0, "b": -4.0, "x": 0.0, "noise": 0.0}
     assert board.message == ""
     assert marker_positions(board) == pytest.approx((2.0, 2.0))
 
 
 def test_markers_sit_at_the_minima(dashboard):
-    epsilon = landscape.noise_draw()
+    epsilon = panel.noise_draw()
     dashboard.update(a=0.5, b=1.0, x=2.0, noise=0.4)
     y_star, y_star_clean = marker_positions(dashboard)
     assert y_star_clean == pytest.approx((2.0 - 1.0) / 0.5)
@@ -88,15 +88,15 @@ def test_markers_sit_at_the_minima(dashboard):
 
 def test_off_screen_minimum_is_pinned_at_the_edge(dashboard):
     message = dashboard.update(a=0.05, b=-5.0, x=5.0, noise=0.0)
-    assert message == landscape.outside_message(200.0, "y*")
+    assert message == panel.outside_message(200.0, "y*")
     y_star, y_star_clean = marker_positions(dashboard)
-    assert landscape.Y_LIMITS[0] < y_star < landscape.Y_LIMITS[1]
+    assert panel.Y_LIMITS[0] < y_star < panel.Y_LIMITS[1]
     assert y_star == y_star_clean
     assert widgets.figure_is_finite(dashboard.figure)
 
 
 def test_a_zero_gives_the_message_and_hides_the_minima():
-    board = landscape.landscape_dashboard(a_range=(0.0, 3.0))
+    board = panel.landscape_dashboard(a_range=(0.0, 3.0))
     message = board.update(a=0.0, b=1.0, x=2.0, noise=0.5)
     assert message == "a = 0: every y gives the same x, the inverse does not exist"
     hidden = [line for ax in board.figure.axes for line in ax.get_lines() if not line.get_visible()]
@@ -110,14 +110,14 @@ def test_a_zero_gives_the_message_and_hides_the_minima():
 def test_landscape_curve_is_invlib_inner_loss(dashboard):
     dashboard.update(a=1.5, b=0.5, x=-1.0, noise=0.3)
     line = dashboard.figure.axes[1].get_lines()[0]
-    x_obs = -1.0 + 0.3 * landscape.noise_draw()
+    x_obs = -1.0 + 0.3 * panel.noise_draw()
     expected = invlib.inner_loss(invlib.Line(), (1.5, 0.5), x_obs, line.get_xdata())
     np.testing.assert_allclose(line.get_ydata(), expected)
 
 
 def test_noise_draw_is_fixed():
-    assert landscape.noise_draw() == landscape.noise_draw()
-    assert landscape.noise_draw() == pytest.approx(1.0531157544867582)
+    assert panel.noise_draw() == panel.noise_draw()
+    assert panel.noise_draw() == pytest.approx(1.0531157544867582)
 
 
 # --- self-checks ---------------------------------------------------------------------

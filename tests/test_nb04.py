@@ -8,17 +8,17 @@ import numpy as np
 import pytest
 
 import invlib
-from invlib import dashboards, regression, widgets
+from invlib import regression, widgets
+from invlib.dashboards import nb04 as panel
 from invlib.selfcheck import nb04
 
 from dashboard_checks import assert_shown
 
-training_dashboards = dashboards.training
 
 
 @pytest.fixture(scope="module")
 def dashboard():
-    return training_dashboards.training_dashboard()
+    return panel.training_dashboard()
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_seeded_interior_points(fresh):
 def test_predictions_are_the_unrolled_steps(fresh):
     fresh.update(noise=0.5, n_steps=7)
     _, _, predictions = _moving_lines(fresh)
-    x, y = invlib.data.line_data(noise=0.5, seed=training_dashboards.NOISE_SEED)
+    x, y = invlib.data.line_data(noise=0.5, seed=panel.NOISE_SEED)
     problem = invlib.data.original_problem()
     fit = invlib.train(invlib.Line(), x, y, (problem.a0, 0.0), problem.y0_training, 0.05,
                        0.005, 7, 1000, bounds=problem.bounds)
@@ -105,7 +105,7 @@ def test_divergence_is_reported_and_cleared(fresh):
 
 
 def test_outer_divergence_message():
-    message = training_dashboards.divergence_message(0.08, 0.02, 3.4014)
+    message = panel.divergence_message(0.08, 0.02, 3.4014)
     assert "β = 0.02" in message and "Lower β" in message
 
 
@@ -143,7 +143,7 @@ def test_few_steps_cannot_reach_the_slope(fresh):
 def test_noise_levels_off_on_the_floor(fresh):
     """Things to try: σ = 0.5 puts T on the dotted floor, and the line leaves the truth."""
     assert fresh.update(noise=0.5) == ""
-    x, y = invlib.data.line_data(noise=0.5, seed=training_dashboards.NOISE_SEED)
+    x, y = invlib.data.line_data(noise=0.5, seed=panel.NOISE_SEED)
     problem = invlib.data.original_problem()
     fit = invlib.train(invlib.Line(), x, y, (problem.a0, 0.0), problem.y0_training, 0.05,
                        0.005, 20, 1000, bounds=problem.bounds)

@@ -5,7 +5,7 @@ import pytest
 
 import invlib
 from invlib import widgets
-from invlib.dashboards import descent
+from invlib.dashboards import nb02 as panel
 from invlib.selfcheck import nb02
 
 from dashboard_checks import assert_shown
@@ -13,12 +13,12 @@ from dashboard_checks import assert_shown
 
 @pytest.fixture(scope="module")
 def dashboard():
-    return descent.descent_dashboard()
+    return panel.descent_dashboard()
 
 
 def expects_message(values):
     """The rule the dashboard implements: a message exactly when α ≥ 1/a²."""
-    return values["alpha"] * values["a"] ** 2 >= 1.0 - descent.EDGE
+    return values["alpha"] * values["a"] ** 2 >= 1.0 - panel.EDGE
 
 
 def check_setting(dashboard, values):
@@ -73,7 +73,7 @@ def test_diverging_path_is_cut_at_the_window(dashboard):
     dashboard.update(alpha=0.35, a=3.0, n_steps=40, y0=-5.0)
     path = dashboard.animated[2]
     ys = np.asarray(path.get_xdata())
-    low, high = descent.Y_LIMITS
+    low, high = panel.Y_LIMITS
     assert 1 <= ys.size < 41
     assert np.all((ys[:-1] >= low) & (ys[:-1] <= high))
 
@@ -82,16 +82,16 @@ def test_one_step_alpha_hits_zero_loss(dashboard):
     dashboard.update(alpha=0.125, a=2.0, n_steps=5, y0=-2.5)
     curve = dashboard.animated[3]
     losses = np.asarray(curve.get_ydata())
-    assert losses[0] > 1 and np.all(losses[1:] < descent.STEP_LOSS_LIMITS[0])
+    assert losses[0] > 1 and np.all(losses[1:] < panel.STEP_LOSS_LIMITS[0])
     assert widgets.figure_is_finite(dashboard.figure)
 
 
 def test_regime():
-    assert descent.regime(0.05, 2.0) == "converges"
-    assert descent.regime(0.25, 2.0) == "oscillates"
-    assert descent.regime(0.3, 2.0) == "diverges"
-    assert descent.message(0.1, 2.0) == ""
-    assert descent.message(0.3, 2.0) == (
+    assert panel.regime(0.05, 2.0) == "converges"
+    assert panel.regime(0.25, 2.0) == "oscillates"
+    assert panel.regime(0.3, 2.0) == "diverges"
+    assert panel.message(0.1, 2.0) == ""
+    assert panel.message(0.3, 2.0) == (
         "α = 0.300 > 1/a² = 0.250: q = 1 − 2αa² = -1.40, each step overshoots further; the "
         "iterates diverge (the path is cut where it leaves the picture).")
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import invlib
-from invlib import finite_n, rates, widgets
-from invlib.dashboards import momentum
+from invlib import line, rates, widgets
+from invlib.dashboards import nb06 as panel
 from invlib.selfcheck import nb06
 
 from dashboard_checks import assert_shown
@@ -24,21 +24,21 @@ def test_predictor_is_affine_with_the_slope(mu):
     xs = np.linspace(-5, 5, 11)
     h = invlib.invert(LINE, (a, b), xs, y0, 0.05, 20, momentum=mu).y
     p = rates.error_path(0.05, mu, rates.curvature(a), 20)[-1]
-    np.testing.assert_allclose(h, finite_n.slope(a, 0.05, 20, momentum=mu) * (xs - b) + p * y0,
+    np.testing.assert_allclose(h, line.slope(a, 0.05, 20, momentum=mu) * (xs - b) + p * y0,
                                rtol=0, atol=1e-12)
 
 
 def test_predictor_slope_without_momentum_is_the_closed_form():
     a = np.linspace(0.1, 3.0, 30)
     q = 1 - 2 * 0.05 * a**2
-    np.testing.assert_allclose(finite_n.slope(a, 0.05, 20, momentum=0.0), (1 - q**20) / a,
+    np.testing.assert_allclose(line.slope(a, 0.05, 20, momentum=0.0), (1 - q**20) / a,
                                rtol=1e-12)
 
 
 @pytest.mark.parametrize("mu, expected", [(0.0, (0.2674, 1.99993)), (0.5, (0.1356, 1.99878))])
 def test_slope_roots_are_zero_loss_points(mu, expected):
     problem = invlib.data.original_problem()
-    roots = finite_n.slope_roots(0.5, 0.05, 20, a_min=0.01, a_max=3.0, momentum=mu)
+    roots = line.slope_roots(0.5, 0.05, 20, a_min=0.01, a_max=3.0, momentum=mu)
     np.testing.assert_allclose(roots, expected, atol=5e-5)
     for root in roots:
         p = rates.error_path(0.05, mu, rates.curvature(root), 20)[-1]
@@ -51,12 +51,12 @@ def test_slope_roots_are_zero_loss_points(mu, expected):
 
 @pytest.fixture(scope="module")
 def dashboard():
-    return momentum.momentum_dashboard()
+    return panel.momentum_dashboard()
 
 
 def expects_message(values):
-    rho_plain, rho_heavy = momentum.classify(values["alpha"], values["momentum"], values["a"])
-    return max(rho_plain, rho_heavy) >= 1 - momentum.EDGE
+    rho_plain, rho_heavy = panel.classify(values["alpha"], values["momentum"], values["a"])
+    return max(rho_plain, rho_heavy) >= 1 - panel.EDGE
 
 
 def check_setting(dashboard, values):
@@ -65,8 +65,8 @@ def check_setting(dashboard, values):
     assert bool(message) == expects_message(values), (values, message)
     if message:
         assert "Lower α" in message and ("diverges" in message or "never settles" in message)
-    for line in dashboard.animated[:6]:
-        for data in (line.get_xdata(), line.get_ydata()):
+    for artist in dashboard.animated[:6]:
+        for data in (artist.get_xdata(), artist.get_ydata()):
             assert np.all(np.abs(np.asarray(data, dtype=float)) < 1e6), values
 
 
@@ -115,13 +115,13 @@ def test_a_diverging_path_is_cut_at_the_window(dashboard):
     dashboard.update(alpha=0.5, momentum=0.0, n_steps=200, a=2.5)
     ys = np.asarray(dashboard.animated[0].get_ydata())
     assert 1 <= ys.size < 20
-    assert np.all((ys[:-1] >= momentum.G_LIMITS[0]) & (ys[:-1] <= momentum.G_LIMITS[1]))
+    assert np.all((ys[:-1] >= panel.G_LIMITS[0]) & (ys[:-1] <= panel.G_LIMITS[1]))
 
 
 def test_path_falls_back_after_a_divergence_error():
     with pytest.raises(invlib.DivergenceError):
         invlib.invert(LINE, (2.5, -5.0), 0.0, -2.5, 0.5, 200)
-    path = momentum._path((2.5, -5.0), -2.5, 0.5, 200, 0.0)
+    path = panel._path((2.5, -5.0), -2.5, 0.5, 200, 0.0)
     assert 1 < path.size < 201 and np.all(np.isfinite(path))
 
 

@@ -1,20 +1,13 @@
-r"""Notebook 10: the template model run forwards, with one slider per latent weight.
+"""Notebook 10's dashboard: the template model run forwards, one slider per latent weight.
 
-Ten sliders set the latent code :math:`z = (z_0, \dots, z_9)`; the figure draws the code as
-bars and the image it generates, :math:`x = W^\top z`, twice: with the class-mean templates
-and with the templates trained end to end in notebook 09 (trained again here with the same
-seeded settings, :func:`invlib.dashboards.digits.trained_templates`). The same code makes
-two different images, because the two models read it with different templates.
-
-The images are drawn on a fixed grey scale from 0 (white) to 1 (black), the range of real
-digit pixels. A code whose image leaves that range far behind gets a message; the pixels
-drawn are clipped to the scale's window, so nothing huge or non-finite reaches the screen.
+Ten sliders set the code z; the figure draws z as bars and the image x = Wᵀz twice, with the
+class-mean and with the trained templates (invlib.data.digits): one code, two images. Pixels
+are drawn on a fixed grey scale [0, 1], clipped; a code far outside it gets a message.
 """
 
 import numpy as np
 
-from .. import plots, templates, widgets
-from .digits import digit_split, trained_templates
+from .. import data, plots, templates, widgets
 
 #: The slider range of every latent weight, and its step.
 WEIGHT_RANGE, WEIGHT_STEP = (-1.0, 1.5), 0.05
@@ -43,17 +36,12 @@ def range_message(images):
 
 
 def latent_dashboard(code=None, W_trained=None):
-    r"""Ten sliders for z; the code as bars and the images :math:`W^\top z` of both models.
-
-    ``code`` is the starting code (default: 1 for template 3, 0 elsewhere). ``W_trained``:
-    the trained templates, if the caller has them already; by default they are trained here
-    (:func:`invlib.dashboards.digits.trained_templates`).
-    """
-    X_train, _, y_train, _ = digit_split()
-    W_means = templates.class_means(X_train, y_train)
+    """Ten sliders for z; the code as bars and the images Wᵀz of both models. code: the start
+    (default: 1 for template 3, 0 elsewhere); W_trained: default invlib.data.digits().W_trained."""
+    W_means = data.digits().W_means
     if W_trained is None:
-        W_trained = trained_templates(X_train, y_train).W
-    W_trained = templates._check_templates(W_trained, "W_trained")
+        W_trained = data.digits().W_trained
+    W_trained = templates.check_templates(W_trained, "W_trained")
     K = W_means.shape[0]
     if code is None:
         code = np.eye(K)[3]

@@ -14,9 +14,8 @@ a message saying which step size to lower; nothing non-finite is ever drawn.
 
 import numpy as np
 
-from .. import data, plots, training, widgets
+from .. import data, line, plots, training, widgets
 from .._validate import DivergenceError
-from ..inversion import line_closed_form
 from ..models import Line
 from ..regression import regression_floor
 
@@ -115,7 +114,7 @@ def training_dashboard(alpha=0.05, beta=0.005, n_steps=20, noise=0.0, n_epochs=1
         curve.set_data(np.arange(fit.losses.size), np.clip(fit.losses, *DRAWN_LOSS))
         a, b = fit.theta
         model_line.set_data(Y_LIMITS, np.clip(model.f(np.asarray(Y_LIMITS), fit.theta), -FAR, FAR))
-        h, _ = line_closed_form(fit.theta, x, np.full_like(x, y0), alpha, n_steps)
+        h, _ = line.closed_form(fit.theta, x, np.full_like(x, y0), alpha, n_steps)
         predictions.set_data(np.clip(h, -FAR, FAR), x)  # far outside the window is enough
         # Plain text, not mathtext: parsing TeX on every frame costs time.
         info.set_text(f"T = {fit.losses[-1]:.2e}\na = {a:.6g}\nb = {b:.6g}")

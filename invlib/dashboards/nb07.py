@@ -20,7 +20,7 @@ import numpy as np
 
 from .. import data, plots, training, widgets
 from .._validate import DivergenceError
-from ..finite_n import DATA_SLOPE, describe_end, offset, slope, slope_roots
+from ..line import DATA_SLOPE, describe_end, offset, slope, slope_roots
 from ..models import Line
 
 #: The truth of the original data (its exact inverse y = (x + 4)/2 has the slope

@@ -16,7 +16,7 @@ do not converge: the moving artists are emptied and the message line says why.
 
 import numpy as np
 
-from .. import data, gradients, plots, widgets
+from .. import data, gradients, line, plots, widgets
 from ..models import Line
 
 #: The original problem's b and x (so y* = 4/a), and the slider ranges (min, max).
@@ -43,7 +43,7 @@ def message(alpha, a):
     """The sentence for the learner: '' while the steps converge."""
     if converges(alpha, a):
         return ""
-    q = 1.0 - 2.0 * alpha * a * a
+    q = line.q(alpha, a)
     return (f"α = {alpha:.3f} ≥ 1/a² = {1.0 / (a * a):.3f}: q = 1 − 2αa² = {q:.2f}, so the steps "
             "do not converge. There is no limit y* for the iterates to approach, and no "
             "estimate of ∂y*/∂a can improve with n. Lower α below 1/a².")
@@ -100,18 +100,18 @@ def gradients_dashboard(alpha=0.24, n_steps=60, a=2.0):
     info = ax.text(0.98, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=9)
 
     def update(alpha, n_steps, a):
-        q = 1.0 - 2.0 * alpha * a * a
+        q = line.q(alpha, a)
         if not converges(alpha, a):
-            for line in lines.values():
-                line.set_data([], [])
+            for curve in lines.values():
+                curve.set_data([], [])
             peak.set_visible(False)
             info.set_text(f"q = {q:.3f}: no convergence".replace("-", "−"))
             return message(alpha, a)
         found = errors(alpha, n_steps, a, y0)
-        for name, line in lines.items():
+        for name, curve in lines.items():
             start = 1 if name == "one-step" else 0
             values = np.clip(found[name], *DRAWN)
-            line.set_data(np.arange(start, start + values.size), values)
+            curve.set_data(np.arange(start, start + values.size), values)
         n_star = gradients.peak_step(q)
         peak.set_xdata([n_star, n_star])
         peak.set_visible(True)

@@ -13,7 +13,7 @@ finite and of a sensible size.
 
 import numpy as np
 
-from .. import data, inversion, plots, widgets
+from .. import data, inversion, line, plots, widgets
 from .._validate import DivergenceError
 from ..models import Line
 
@@ -32,7 +32,7 @@ def regime(alpha, a):
 
     With :math:`q = 1 - 2\alpha a^2` the error after n steps is :math:`q^n (g_0 - y^*)`.
     """
-    q = 1.0 - 2.0 * alpha * a * a
+    q = line.q(alpha, a)
     if abs(q) < 1.0 - EDGE:
         return "converges"
     if abs(q) <= 1.0 + EDGE:
@@ -44,7 +44,7 @@ def message(alpha, a):
     """The sentence for the learner: '' while the steps converge."""
     kind = regime(alpha, a)
     limit = 1.0 / (a * a)
-    q = 1.0 - 2.0 * alpha * a * a
+    q = line.q(alpha, a)
     if kind == "oscillates":
         return (f"α = {alpha:.3f} = 1/a² = {limit:.3f}: q = 1 − 2αa² = −1, so every step jumps "
                 "to the mirror point on the other side of y*; the iterates bounce between two "
@@ -95,7 +95,7 @@ def descent_dashboard(alpha=0.05, n_steps=20, y0=None, a=2.0):
     def update(alpha, n_steps, y0, a):
         theta = (a, B)
         y_star = (X - B) / a
-        q = 1.0 - 2.0 * alpha * a * a
+        q = line.q(alpha, a)
         landscape.set_ydata(inversion.inner_loss(model, theta, X, grid))
         optimum.set_xdata([y_star, y_star])
         try:

@@ -7,7 +7,7 @@ import pytest
 
 import invlib
 from invlib import regression
-from invlib.dashboards import noise
+from invlib.dashboards import nb05 as panel
 from invlib.selfcheck import nb05
 
 from dashboard_checks import assert_shown
@@ -15,14 +15,14 @@ from dashboard_checks import assert_shown
 
 @pytest.fixture(scope="module")
 def dashboard():
-    return noise.noise_dashboard()
+    return panel.noise_dashboard()
 
 
 def fitted_slope(values):
     """c, the slope of y on x, for the data the dashboard draws at these settings."""
-    x, y = invlib.data.line_data(values["n_samples"], theta=(noise.A_TRUE, noise.B_TRUE),
+    x, y = invlib.data.line_data(values["n_samples"], theta=(panel.A_TRUE, panel.B_TRUE),
                                  noise=values["noise"], noise_in=values["noise_in"],
-                                 y_range=noise.Y_RANGE, random_y=True, seed=noise.SEED)
+                                 y_range=panel.Y_RANGE, random_y=True, seed=panel.SEED)
     return regression.inverse_regression(x, y)[0]
 
 
@@ -38,7 +38,7 @@ def check_setting(dashboard, values):
     for artist in dashboard.animated:
         if hasattr(artist, "get_xdata"):
             for data in (artist.get_xdata(), artist.get_ydata()):
-                assert np.all(np.abs(np.asarray(data, dtype=float)) <= noise.FAR), values
+                assert np.all(np.abs(np.asarray(data, dtype=float)) <= panel.FAR), values
     text = dashboard.animated[3].get_text()
     assert "trained" in text and "classical" in text and "nan" not in text.lower()
 
@@ -60,8 +60,8 @@ def test_random_interior_points(dashboard):
     rng = np.random.default_rng(5)
     for _ in range(20):
         values = {
-            "noise": float(rng.uniform(*noise.NOISE_RANGE)),
-            "n_samples": int(rng.integers(noise.SAMPLES_RANGE[0] + 1, noise.SAMPLES_RANGE[1])),
+            "noise": float(rng.uniform(*panel.NOISE_RANGE)),
+            "n_samples": int(rng.integers(panel.SAMPLES_RANGE[0] + 1, panel.SAMPLES_RANGE[1])),
             "noise_in": str(rng.choice(["x", "y"])),
         }
         check_setting(dashboard, values)
@@ -89,16 +89,16 @@ def test_numbers_quoted_in_things_to_try(dashboard):
 
 
 def test_no_trend_draws_a_vertical_line():
-    assert noise._slope_text(0.0) == "∞"
-    assert noise.message(50, 1.0, 0.0) != ""
+    assert panel._slope_text(0.0) == "∞"
+    assert panel.message(50, 1.0, 0.0) != ""
 
 
 def test_dashboard_uses_the_core_fits():
     """The dashboard draws invlib.regression's fits, and its limits are the core's."""
-    assert noise.inverse_regression is regression.inverse_regression
-    assert noise.classical_fit is regression.classical_fit
-    assert noise.slope_limits is regression.slope_limits
-    assert noise.VAR_Y == pytest.approx(4 / 3)
+    assert panel.inverse_regression is regression.inverse_regression
+    assert panel.classical_fit is regression.classical_fit
+    assert panel.slope_limits is regression.slope_limits
+    assert panel.VAR_Y == pytest.approx(4 / 3)
 
 
 def test_frames_follow_the_sliders(dashboard):

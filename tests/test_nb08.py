@@ -1,0 +1,152 @@
+"""Notebook 08: its dashboard at every corner and inside, and its self-checks."""
+
+import numpy as np
+import pytest
+import sympy
+
+import invlib
+from invlib import widgets
+from invlib.dashboards import nb08 as panel
+from invlib.selfcheck import nb08
+
+from dashboard_checks import assert_shown
+
+LINE = invlib.Line()
+a_, b_, y_ = sympy.symbols("a b y")
+TANH = invlib.SympyModel(a_ * sympy.tanh(y_) + b_, latent="y", params=("a", "b"))
+THETA, X = np.array([2.0, -4.0]), 0.0
+Y0 = invlib.data.original_problem().y0_inversion
+Y_STAR = (X - THETA[1]) / THETA[0]
+J_STAR = np.array([-Y_STAR / THETA[0], -1.0 / THETA[0]])
+
+
+# --------------------------------------------------------------------------------------
+# The dashboard
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dashboard():
+    return panel.gradients_dashboard()
+
+
+def expects_message(values):
+    return values["alpha"] * values["a"] ** 2 >= 1.0 - panel.EDGE
+
+
+def check_setting(dashboard, values):
+    message = dashboard.update(**values)
+    assert_shown(dashboard, values)
+    assert bool(message) == expects_message(values), (values, message)
+    lines = dashboard.animated[:3]
+    if message:
+        assert "1/a²" in message and f"{values['alpha']:.3f}" in message
+        assert all(np.asarray(line.get_xdata()).size == 0 for line in lines)
+    else:
+        for line in lines:
+            xs, ys = (np.asarray(d, dtype=float) for d in line.get_data())
+            assert xs.size >= 1 and xs.max() == values["n_steps"], values
+            low, high = panel.DRAWN
+            assert np.all((ys >= low) & (ys <= high)), values
+
+
+def test_defaults(dashboard):
+    assert dashboard.values() == {"alpha": 0.24, "n_steps": 60, "a": 2.0}
+    assert dashboard.update(alpha=0.24, n_steps=60, a=2.0) == ""
+    unrolled = dashboard.animated[0]
+    assert np.argmax(unrolled.get_ydata()) == 12
+    peak = dashboard.animated[3]
+    assert abs(peak.get_xdata()[0] - 11.99) < 0.005
+
+
+def test_every_corner(dashboard):
+    corners = list(dashboard.corners())
+    assert len(corners) == 2**3
+    for corner in corners:
+        check_setting(dashboard, corner)
+
+
+def test_random_interior_points(dashboard):
+    rng = np.random.default_rng(8)
+    for _ in range(20):
+        values = {name: control.min + rng.uniform() * (control.max - control.min)
+                  for name, control in dashboard.controls.items()}
+        values["n_steps"] = int(round(values["n_steps"]))
+        check_setting(dashboard, values)
+
+
+@pytest.mark.parametrize("alpha, diverges", [(0.2, False), (0.245, False), (0.25, True),
+                                             (0.25 - 1e-15, True), (0.3, True)])
+def test_messages_for_a_equal_2(dashboard, alpha, diverges):
+    message = dashboard.update(alpha=alpha, n_steps=40, a=2.0)
+    assert widgets.figure_is_finite(dashboard.figure)
+    assert bool(message) == diverges
+    if diverges:
+        assert "do not converge" in message
+        assert not dashboard.animated[3].get_visible()
+    else:
+        assert dashboard.animated[3].get_visible()
+
+
+def test_things_to_try_q_equal_zero(dashboard):
+    """α = 1/(2a²): implicit exact from n = 1; unrolled and one-step only from n = 2."""
+    errors = panel.errors(0.125, 5, 2.0, Y0)
+    assert errors["implicit"][0] > 0.1 and np.all(errors["implicit"][1:] < 1e-15)
+    assert errors["unrolled"][1] > 0.1 and np.all(errors["unrolled"][2:] < 1e-15)
+    assert errors["one-step"][0] > 0.1 and np.all(errors["one-step"][1:] < 1e-15)  # n = 1, 2, …
+    dashboard.update(alpha=0.125, n_steps=5, a=2.0)
+    assert widgets.figure_is_finite(dashboard.figure)
+
+
+def test_things_to_try_small_step_climbs_less():
+    large = panel.errors(0.24, 100, 2.0, Y0)["unrolled"]
+    small = panel.errors(0.01, 100, 2.0, Y0)["unrolled"]
+    assert abs(large.max() - 41.15) < 0.01 and abs(small.max() - 2.14) < 0.01
+
+
+def test_flat_line_converges_for_every_alpha(dashboard):
+    for alpha in (0.005, 0.15, 0.3):
+        assert dashboard.update(alpha=alpha, n_steps=50, a=1.0) == ""
+
+
+# --------------------------------------------------------------------------------------
+# The self-checks
+# --------------------------------------------------------------------------------------
+
+
+def test_check_peak_step():
+    assert nb08.check_peak_step(1 / np.log(1 / 0.9))
+    assert nb08.check_peak_step(9.49)
+    for wrong, words in [(9, "tie"), (10, "tie"), (np.log(1 / 0.9), "reciprocal"),
+                         (1 / np.log10(1 / 0.9), "natural logarithm"), (8.4912, "shifted"),
+                         (-9.49, "sign"), (12.0, "too large"), ("9.49", "single number"),
+                         (float("nan"), "finite")]:
+        feedback = nb08.check_peak_step(wrong)
+        assert not feedback and words in feedback.message, (wrong, feedback)
+
+
+def test_check_implicit_gradient():
+    assert nb08.expected_implicit_gradient() == -1.25
+    assert nb08.check_implicit_gradient(-1.25)
+    for wrong, words in [(1.25, "sign"), (2.5, "y* itself"), (-2.5, "divide"),
+                         (-0.5, "dy*/db"), (-0.625, "too many"), (-3.0, "too small"),
+                         ([1.0], "single number")]:
+        feedback = nb08.check_implicit_gradient(wrong)
+        assert not feedback and words in feedback.message, (wrong, feedback)
+
+
+def test_check_one_step_ratio():
+    assert abs(nb08.expected_one_step_ratio() - 0.4) < 1e-15
+    assert nb08.check_one_step_ratio(0.4)
+    for wrong, words in [(1.0, "Newton"), (0.6, "relative error"), (2.5, "Upside down"),
+                         (0.2, "divide"), (-0.4, "positive"), (0.5, "too large"),
+                         (True, "single number")]:
+        feedback = nb08.check_one_step_ratio(wrong)
+        assert not feedback and words in feedback.message, (wrong, feedback)
+
+
+def test_feedback_prints_one_line():
+    for feedback in (nb08.check_peak_step(9.49), nb08.check_implicit_gradient(2.5),
+                     nb08.check_one_step_ratio(0.6)):
+        text = repr(feedback)
+        assert "\n" not in text and text.startswith(("Correct: ", "Not yet: "))

@@ -103,7 +103,7 @@ def test_every_python_gets_one_pin_of_every_package():
 
 
 def test_pythons_agree_across_pyproject_readme_binder_and_the_install_check():
-    from invlib.selfcheck.nb00 import MINIMUM_PYTHON
+    from invlib.selfcheck.installation import MINIMUM_PYTHON
 
     lowest = f"{MINIMUM_PYTHON[0]}.{MINIMUM_PYTHON[1]}"
     assert PYTHONS and PYTHONS[0] == lowest, f"classifiers start at {PYTHONS[:1]}, invlib checks {lowest}"

@@ -218,7 +218,7 @@ class Student:
 
 def execute(connection, code):
     """Run code in the kernel; return (text outputs, error or None), as a notebook shows them."""
-    msg_id, outputs, error = uuid.uuid4().hex, [], None
+    msg_id, outputs, error, stream = uuid.uuid4().hex, [], None, None
     connection.send(json.dumps({
         "header": {"msg_id": msg_id, "msg_type": "execute_request", "session": "test",
                    "username": "student", "version": "5.3"},
@@ -230,7 +230,9 @@ def execute(connection, code):
         if msg["channel"] != "iopub" or msg["parent_header"].get("msg_id") != msg_id:
             continue
         kind, content = msg["msg_type"], msg["content"]
-        if kind == "stream":
+        if kind == "stream" and stream == content["name"]:
+            outputs[-1] += content["text"]  # a stream arrives in chunks; a notebook joins them
+        elif kind == "stream":
             outputs.append(content["text"])
         elif kind in ("execute_result", "display_data") and "text/plain" in content["data"]:
             outputs.append(content["data"]["text/plain"])
@@ -238,6 +240,7 @@ def execute(connection, code):
             error = f"{content['ename']}: {content['evalue']}"
         elif kind == "status" and content["execution_state"] == "idle":
             return outputs, error
+        stream = content["name"] if kind == "stream" else None
 
 
 def committed_text(cell):

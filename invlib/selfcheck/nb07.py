@@ -28,7 +28,7 @@ ORIGINAL_ALPHA = 0.05
 BEST_PLAIN_ALPHA, PLAIN_RATE = rates.best_plain_alpha(A_MIN, A_MAX)
 POLYAK_ALPHA, POLYAK_MOMENTUM, POLYAK_RATE = rates.polyak_parameters(A_MIN, A_MAX)
 
-#: Exercise 4: Nesterov's momentum at one slope.
+#: Exercise 4: look-ahead ("Nesterov") momentum at one slope.
 NESTEROV_A, NESTEROV_MU = 2.0, 0.6
 NESTEROV_C = 2 * NESTEROV_A**2
 NESTEROV_LIMIT = float(rates.stable_step_limit(NESTEROV_MU, nesterov=True)) / NESTEROV_C
@@ -166,9 +166,9 @@ def check_nesterov_limit(answer):
     c, mu = NESTEROV_C, NESTEROV_MU
     hints = [
         (2 * (1 + mu) / c, f"{2 * (1 + mu) / c:g} = 2(1 + μ)/c is the heavy ball's limit; "
-                           "Nesterov's look-ahead lowers it by the factor 1 + 2μ."),
+                           "the look-ahead lowers it by the factor 1 + 2μ."),
         (2 / c, f"{2 / c:g} = 2/c = 1/a² is plain descent's limit. Momentum changes it: "
-                "find where Nesterov's spectral radius reaches 1."),
+                "find where the look-ahead's spectral radius reaches 1."),
         (2 * (1 + mu) / (1 + 2 * mu) / NESTEROV_A**2,
          f"You used c = a²; the curvature of L = (x − a·y − b)² is c = 2a² = {c:g}."),
         (2 * (1 + mu) / (1 + 2 * mu), f"{2 * (1 + mu) / (1 + 2 * mu):.4g} is the limit on the "
@@ -180,9 +180,9 @@ def check_nesterov_limit(answer):
             return f"α = {alpha:g} does not step downhill: a step width must be > 0."
         rho = float(rates.rate(alpha, mu, c, nesterov=True))
         if rho < 1:
-            return (f"With α = {alpha:g}, Nesterov's rate is ρ = {rho:.4f} < 1: the steps "
+            return (f"With α = {alpha:g}, the look-ahead's rate is ρ = {rho:.4f} < 1: the steps "
                     "still converge, so the limit is larger.")
-        return (f"With α = {alpha:g}, Nesterov's rate is ρ = {rho:.4f} ≥ 1: the steps do not "
+        return (f"With α = {alpha:g}, the look-ahead's rate is ρ = {rho:.4f} ≥ 1: the steps do not "
                 "converge, so the limit is smaller.")
 
     return _check(answer, NESTEROV_LIMIT, "α", hints, explain, rtol=1e-3)

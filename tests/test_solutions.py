@@ -14,10 +14,17 @@ import numpy as np
 import pytest
 
 from invlib import selfcheck
-from invlib.selfcheck import (nb00, nb01, nb02, nb03, nb04, nb05, nb07, nb08, nb09, nb10,
-                              nb11)
+from invlib.selfcheck import (nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09,
+                              nb10, nb11)
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parents[1] / "notebooks"
+
+
+
+def tikhonov_solution(K, x, gamma):
+    """Notebook 06, exercise 3: the solution's function, (KᵀK + γI) y = Kᵀx."""
+    return np.linalg.solve(K.T @ K + gamma * np.eye(K.shape[1]), K.T @ x)
+
 
 # (check, the answer its solution gives)
 SOLUTIONS = [
@@ -39,6 +46,10 @@ SOLUTIONS = [
     (nb05.check_biased_slope, (0.56,)),
     (nb05.check_better_estimator, ("trained", "classical")),
     (nb05.check_amplification, (0.2,)),
+    (nb06.check_tikhonov_factor, (0.8,)),
+    (nb06.check_matching_steps, (200,)),
+    (nb06.check_tikhonov_solution, (tikhonov_solution,)),
+    (nb06.check_discrepancy_steps, (3,)),
     (nb07.check_best_plain_alpha, (0.1,)),
     (nb07.check_plain_rate, (0.8,)),
     (nb07.check_polyak_momentum, (0.25,)),

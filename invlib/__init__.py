@@ -50,6 +50,7 @@ __all__ = [
     "inner_loss",
     "invert",
     "line",
+    "linear",
     "rates",
     "regression",
     "stability_limit",

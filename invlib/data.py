@@ -1,5 +1,5 @@
 """Data for the lessons: the original problem's exact setup, toy data with noise, and the
-digits of notebooks 09 and 10. All randomness comes from seeded generators.
+digits of notebooks 10 and 11. All randomness comes from seeded generators.
 """
 
 import functools
@@ -79,7 +79,7 @@ def line_data(n_samples=5, theta=(2.0, -4.0), noise=0.0, noise_in="x", y_range=(
 
 class Digits:
     """scikit-learn's 8×8 digits in [0, 1], split 3:1 (stratified, seed 0), with the settings of
-    notebooks 09 and 10, the class-mean templates and the templates trained from them."""
+    notebooks 10 and 11, the class-mean templates and the templates trained from them."""
 
     alpha, n_steps = 0.005, 20
     beta, momentum, n_epochs = 0.002, 0.9, 200

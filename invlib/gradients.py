@@ -1,4 +1,4 @@
-"""Three estimates of dy*/dθ after N descent steps, and where they go wrong (notebook 08).
+"""Three estimates of dy*/dθ after N descent steps, and where they go wrong (notebook 09).
 
 The exact derivative of the minimiser is J* = −(∂²L/∂y²)⁻¹ ∂²L/∂y∂θ at y* (implicit function
 theorem). Its stand-ins after N steps: unrolled (∂g_N/∂θ through all the steps), implicit at g_N

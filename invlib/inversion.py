@@ -2,7 +2,7 @@
 
 L(y) = (x − f_θ(y))², g_{n+1} = g_n − α ∂L/∂y(g_n), h_θ(x) = g_N (notebook 02).
 `unroll` carries the tangent ∂g_n/∂θ along the steps (forward mode, O(N); notebook 03);
-`implicit_gradient` gives the limit N → ∞ without any steps (notebook 08).
+`implicit_gradient` gives the limit N → ∞ without any steps (notebook 09).
 Works for any model with f, df_dy, loss_derivatives and n_params (invlib.models).
 """
 

@@ -139,7 +139,7 @@ def _symbol_name(value, argument):
 
 
 def check_model(model):
-    """Raise a clear TypeError when ``model`` lacks the model interface."""
+    """model itself, or a clear TypeError when it lacks the model interface."""
     for attribute in ("f", "df_dy", "loss_derivatives", "n_params"):
         if not hasattr(model, attribute):
             raise TypeError(

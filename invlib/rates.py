@@ -1,10 +1,10 @@
-"""How fast the inner descent converges on the line, with and without momentum (notebook 06).
+"""How fast the inner descent converges on the line, with and without momentum (notebook 07).
 
 The error e = g − y* of heavy-ball steps on the line moves by a fixed 2×2 matrix,
 (e_{n+1}, e_n) = M (e_n, e_{n−1}) with M = [[1 + μ − αc, −μ], [1, 0]] and c = 2a² the curvature
 (Nesterov: [[(1 + μ)(1 − αc), −μ(1 − αc)], [1, 0]]). The rate ρ, the factor by which the error
 shrinks per step in the long run, is M's spectral radius; everything here follows from M and
-broadcasts over arrays of α, μ and c. Notebook 06 derives it.
+broadcasts over arrays of α, μ and c. Notebook 07 derives it.
 """
 
 import numpy as np
@@ -12,7 +12,7 @@ import numpy as np
 from . import _validate
 from . import line
 
-#: The largest number of steps :func:`error_path` and :func:`steps_to_tolerance` accept.
+#: The largest number of steps error_path and steps_to_tolerance accept.
 MAX_STEPS = 1_000_000
 
 
@@ -170,3 +170,35 @@ def steps_to_tolerance(alpha, momentum, curvature, tol=1e-8, max_steps=2000, nes
         above = ~(errors < tol)
     last_above = max_steps - np.argmax(above[::-1], axis=0)  # the last n with |e_n| >= tol
     return np.where(above[-1], np.nan, last_above + 1.0)
+
+
+# --- what momentum does to the N-step prediction ---------------------------------------
+
+def slope(a, alpha, n_steps, momentum=0.0):
+    """The N-step prediction's slope s(a) = (1 − p)/a with heavy-ball steps, p = e_N/e₀ from
+    error_path; μ = 0 gives invlib.line.slope. s(0) = 0, its limit."""
+    a = _validate.finite_array(a, "a")
+    alpha = _validate.positive_number(alpha, "alpha")
+    n_steps = _validate.count(n_steps, "n_steps", 0, MAX_STEPS)
+    return _slope(a, alpha, n_steps, _validate.momentum_value(momentum))
+
+
+def _slope(a, alpha, n_steps, momentum):
+    if momentum == 0.0:
+        return line.slope(a, alpha, n_steps)
+    a = np.asarray(a, dtype=float)
+    p = error_path(alpha, momentum, 2.0 * a * a, n_steps)[-1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        s = np.where(a == 0.0, 0.0, (1.0 - p) / np.where(a == 0.0, 1.0, a))
+    return s if s.ndim else float(s)
+
+
+def slope_roots(target, alpha, n_steps, a_max, a_min=0.0, momentum=0.0, n_grid=2001,
+                n_bisect=60):
+    """Every a in [a_min, a_max] with s(a) = S for heavy-ball steps (invlib.line.roots)."""
+    alpha = _validate.positive_number(alpha, "alpha")
+    n_steps = _validate.count(n_steps, "n_steps", 1, MAX_STEPS)
+    momentum = _validate.momentum_value(momentum)
+    return line.roots(lambda a: _slope(a, alpha, n_steps, momentum), target, a_min, a_max,
+                      n_grid, n_bisect)
+

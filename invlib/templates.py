@@ -1,9 +1,9 @@
-"""Images as mixtures of templates, inverted by N gradient steps and trained end to end (notebook 09).
+"""Images as mixtures of templates, inverted by N gradient steps and trained end to end (notebook 10).
 
 An image x ∈ R^D is modelled as x ≈ Wᵀz, the rows of W ∈ R^{K×D} being K templates and z ∈ R^K
 the latent weights. Prediction is inversion: N steps z_{n+1} = z_n + 2αW(x − Wᵀz_n) from
 z_0 = 0, the class is argmax_k (z_N)_k. Training minimises T(W) = Σᵢ ‖tᵢ − z_N(xᵢ; W)‖² (tᵢ
-one-hot) by reverse mode through the N steps. Notebook 09 derives every formula; numpy only.
+one-hot) by reverse mode through the N steps. Notebook 10 derives every formula; numpy only.
 """
 
 from typing import NamedTuple

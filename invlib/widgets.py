@@ -1,16 +1,13 @@
-"""Dashboards: sliders that update a figure in place (upper floor: matplotlib, ipywidgets).
+"""Dashboards (upper floor: matplotlib, ipywidgets): sliders, a figure redrawn in place, a message.
 
-A :class:`Dashboard` joins three plain things:
-
-- ``figure``: a matplotlib figure built once, at the default settings;
-- ``update(**values) -> str``: a plain function that recomputes and changes the figure's
-  artists in place (``set_data``), returning a message for the learner ('' when all is
-  well, a sentence such as "α > 1/a²: the steps diverge" otherwise);
-- ``controls``: the sliders, by the name of the argument they set.
-
-The tests call ``dashboard.update(...)`` directly at every corner of the sliders; the
-notebook shows ``dashboard`` itself, which renders the figure into an image widget.
-Nothing is printed, so the notebook's outputs stay the same from run to run.
+A Dashboard joins a figure built once at the default settings; `update(**values) -> str`, a plain
+function that changes the figure's artists in place (set_data) and returns a message for the
+learner ('' when all is well, a sentence such as "α > 1/a²: the steps diverge" otherwise); and
+the controls, the sliders by the name of the argument they set. The tests call
+`dashboard.update(...)` at every corner of the sliders; a notebook shows the dashboard, which
+renders the figure into an image widget. Nothing is printed, so the outputs stay the same from run
+to run. Each notebook's dashboard is built in invlib.dashboards (nb01 for notebook 01, …).
+Animated artists are painted over the rest, legends included: keep legends out of their way.
 """
 
 import io
@@ -51,7 +48,7 @@ def choice(description, options, value):
 
 
 class Dashboard:
-    """Sliders, a figure redrawn in place, and a message line. See the module docstring."""
+    """Sliders, a figure redrawn in place, and a message line (see the module docstring)."""
 
     def __init__(self, figure, update, controls, animated=()):
         self.figure = figure
@@ -70,9 +67,7 @@ class Dashboard:
 
     def update(self, **values):
         """Set the given sliders (the others keep their values), recompute and redraw.
-
-        Returns the message for the learner ('' when nothing is wrong).
-        """
+        Returns the message for the learner ('' when nothing is wrong)."""
         for name, value in values.items():
             if name not in self.controls:
                 raise TypeError(f"unknown control {name!r}; this dashboard has {list(self.controls)}")
@@ -88,8 +83,8 @@ class Dashboard:
             yield dict(zip(self.controls, combo))
 
     def random_settings(self, count, seed=0):
-        """``count`` settings drawn uniformly from the values each slider can take (its grid
-        of steps), or one of the options for a choice (for the tests)."""
+        """`count` settings drawn uniformly from each slider's grid of steps, or one of a choice's
+        options (for the tests)."""
         rng = np.random.default_rng(seed)
         for _ in range(count):
             setting = {}
@@ -105,15 +100,8 @@ class Dashboard:
             yield setting
 
     def render_frame(self, image_format="jpeg"):
-        """The figure as image bytes, as the image widget shows it (JPEG by default).
-
-        With ``animated`` artists, the rest of the figure (axes, ticks, labels) is drawn
-        once and kept as a background; each frame pastes it and draws only the artists that
-        move, which is many times faster than a full draw. Their axes limits stay fixed, so
-        that the picture does not jump as a slider moves. Moving artists are painted over
-        the background, legends included: keep legends out of their way. JPEG (quality 90, no chroma
-        subsampling) encodes in about a quarter of PNG's time, at the same size.
-        """
+        """The frame as JPEG (quality 90, no chroma subsampling: ¼ of PNG's time) or PNG bytes.
+        Only `animated` artists are redrawn, over a background (axes limits included) drawn once."""
         if self.animated:
             if self._background is None or self._background[0] != self.canvas.get_width_height():
                 self._capture_background()
@@ -182,8 +170,8 @@ def _extremes(control):
 
 
 def figure_is_finite(figure):
-    """True when every line, image, collection (meshes, scatter) and patch (bars) in the
-    figure holds only finite numbers."""
+    """True when every line, image, collection (meshes, scatter) and patch (bars) in the figure
+    holds only finite numbers."""
     def finite(values):
         values = np.asarray(np.ma.getdata(values), dtype=float)  # masked NaN is NaN too
         return values.size == 0 or bool(np.all(np.isfinite(values)))

@@ -1,5 +1,5 @@
 """invlib.gradients: the three estimates of dy*/dθ, their error rates and the peak formula
-(notebook 08; its dashboard and self-checks are tested in test_nb08.py)."""
+(notebook 09; its dashboard and self-checks are tested in test_nb08.py)."""
 
 import numpy as np
 import pytest

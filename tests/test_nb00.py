@@ -239,3 +239,11 @@ def test_main_prints_the_report_and_returns_the_exit_status(monkeypatch, capsys)
     monkeypatch.setitem(sys.modules, "ipywidgets", None)
     assert installation.main() == 1
     assert "FIX    ipywidgets is missing" in capsys.readouterr().out
+
+
+# The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
+# gives each to its check and keeps them out of the notebook's outputs.
+SOLUTIONS = [
+    (nb00.check_number_of_causes, (2, 1, 0)),
+    (nb00.check_error_in_y, (2.0,)),
+]

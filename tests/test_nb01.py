@@ -222,3 +222,12 @@ def test_valley_width_matches_the_loss_on_a_grid():
     inside = y[invlib.inner_loss(invlib.Line(), (v["a"], v["b"]), v["x"], y) <= v["tolerance"]]
     assert inside.max() - inside.min() == pytest.approx(1.6, abs=2e-5)
     assert nb01.check_valley_width(round(inside.max() - inside.min(), 4))
+
+
+# The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
+# gives each to its check and keeps them out of the notebook's outputs.
+SOLUTIONS = [
+    (nb01.check_minimiser, (4.0,)),
+    (nb01.check_curvature, (18.0,)),
+    (nb01.check_valley_width, (1.6,)),
+]

@@ -172,3 +172,13 @@ def test_converging_alphas_right():
 def test_converging_alphas_wrong(answer, says):
     feedback = nb02.check_converging_alphas(answer)
     assert not feedback and says in repr(feedback)
+
+
+# The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
+# gives each to its check and keeps them out of the notebook's outputs.
+SOLUTIONS = [
+    (nb02.check_one_step_alpha, (1 / 18,)),
+    (nb02.check_q, (-0.8,)),
+    (nb02.check_steps, (28,)),
+    (nb02.check_converging_alphas, ([0.01, 0.1, 0.125, 0.2],)),
+]

@@ -156,3 +156,12 @@ def test_numbers_in_the_solutions():
     assert abs(0.55**5 - 0.0503284375) < 1e-15
     alpha, a = nb03.TANGENT_FACTOR["alpha"], nb03.TANGENT_FACTOR["a"]
     assert abs(1 / a**2 - 0.444) < 1e-3 and alpha < 1 / a**2
+
+
+# The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
+# gives each to its check and keeps them out of the notebook's outputs.
+SOLUTIONS = [
+    (nb03.check_tangent_b_step2, (-0.465,)),
+    (nb03.check_closed_form_g5, (1.8490146875,)),
+    (nb03.check_tangent_factor, (-0.8,)),
+]

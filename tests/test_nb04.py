@@ -232,3 +232,12 @@ def test_slope_right(answer):
 def test_slope_wrong(answer, words):
     feedback = nb04.check_slope(answer)
     assert not feedback and words in feedback.message
+
+
+# The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
+# gives each to its check and keeps them out of the notebook's outputs.
+SOLUTIONS = [
+    (nb04.check_training_loss, (0.72,)),
+    (nb04.check_sign_dT_db, ("positive",)),
+    (nb04.check_slope, (0.496,)),
+]

@@ -160,3 +160,12 @@ def test_amplification_check():
     x_obs, _ = invlib.data.line_data(10_000, theta=(0.05, -4.0), noise=0.01, y_range=(1, 1),
                                      seed=0)
     assert np.std((x_obs + 4.0) / 0.05) == pytest.approx(0.2, rel=0.02)
+
+
+# The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
+# gives each to its check and keeps them out of the notebook's outputs.
+SOLUTIONS = [
+    (nb05.check_biased_slope, (0.56,)),
+    (nb05.check_better_estimator, ("trained", "classical")),
+    (nb05.check_amplification, (0.2,)),
+]

@@ -1,208 +1,221 @@
-"""Notebook 07: the dashboard at every corner and inside, and the self-checks.
+"""Notebook 07: the slope of the N-step predictor, the momentum dashboard at every corner and
+inside, and the self-checks. (The rate formulas of invlib.rates are tested in test_rates.py.)"""
 
-The computations behind it (slope, roots, zero-loss θ) are tested in test_line.py."""
+import math
 
 import numpy as np
 import pytest
 
 import invlib
-from invlib import line, widgets
+from invlib import rates, widgets
 from invlib.dashboards import nb07 as panel
 from invlib.selfcheck import nb07
 
 from dashboard_checks import assert_shown
 
 LINE = invlib.Line()
-PROBLEM = invlib.data.original_problem()
 
 
-# --------------------------------------------------------------------------------------
-# The dashboard
-# --------------------------------------------------------------------------------------
+# --- the predictor's slope and the zero-loss points ----------------------------------------
 
+@pytest.mark.parametrize("mu", [0.0, 0.5, 0.7])
+def test_predictor_is_affine_with_the_slope(mu):
+    a, b, y0 = 0.8, -1.3, 1.99
+    xs = np.linspace(-5, 5, 11)
+    h = invlib.invert(LINE, (a, b), xs, y0, 0.05, 20, momentum=mu).y
+    p = rates.error_path(0.05, mu, rates.curvature(a), 20)[-1]
+    np.testing.assert_allclose(h, rates.slope(a, 0.05, 20, momentum=mu) * (xs - b) + p * y0,
+                               rtol=0, atol=1e-12)
+
+
+def test_predictor_slope_without_momentum_is_the_closed_form():
+    a = np.linspace(0.1, 3.0, 30)
+    q = 1 - 2 * 0.05 * a**2
+    np.testing.assert_allclose(rates.slope(a, 0.05, 20, momentum=0.0), (1 - q**20) / a,
+                               rtol=1e-12)
+
+
+@pytest.mark.parametrize("mu, expected", [(0.0, (0.2674, 1.99993)), (0.5, (0.1356, 1.99878))])
+def test_slope_roots_are_zero_loss_points(mu, expected):
+    problem = invlib.data.original_problem()
+    roots = rates.slope_roots(0.5, 0.05, 20, a_min=0.01, a_max=3.0, momentum=mu)
+    np.testing.assert_allclose(roots, expected, atol=5e-5)
+    for root in roots:
+        p = rates.error_path(0.05, mu, rates.curvature(root), 20)[-1]
+        b = 2 * (p * problem.y0_training - 2)
+        h = invlib.invert(LINE, (root, b), problem.x, problem.y0_training, 0.05, 20, momentum=mu).y
+        assert float(np.sum((problem.y - h) ** 2)) < 1e-20
+
+
+# --- the dashboard -------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def dashboard():
-    return panel.truncation_dashboard()
+    return panel.momentum_dashboard()
+
+
+def expects_message(values):
+    rho_plain, rho_heavy = panel.classify(values["alpha"], values["momentum"], values["a"])
+    return max(rho_plain, rho_heavy) >= 1 - panel.EDGE
 
 
 def check_setting(dashboard, values):
     message = dashboard.update(**values)
-    assert isinstance(message, str)
     assert_shown(dashboard, values)
-    alpha, a0 = dashboard.values()["alpha"], dashboard.values()["a0"]
-    if message.startswith("Training diverged"):
-        # The message blames the start exactly when the start already has |q| > 1.
-        assert message.startswith("Training diverged: α·a₀²") == (alpha * a0 * a0 >= 1)
-        ax_T = dashboard.figure.axes[1]
-        assert all(len(curve.get_xdata()) == 0 for curve in ax_T.get_lines())
-    assert "nan" not in message.lower()
-    return message
+    assert bool(message) == expects_message(values), (values, message)
+    if message:
+        assert "Lower α" in message and ("diverges" in message or "never settles" in message)
+    for artist in dashboard.animated[:6]:
+        for data in (artist.get_xdata(), artist.get_ydata()):
+            assert np.all(np.abs(np.asarray(data, dtype=float)) < 1e6), values
 
 
-def test_default_settings_are_the_original(dashboard):
-    dashboard.update(n_steps=20, alpha=0.05, a0=3.4, beta=0.005)
-    assert dashboard.message == ""
-    assert widgets.figure_is_finite(dashboard.figure)
-    texts = [t.get_text() for t in dashboard.figure.axes[2].texts]
-    assert "trained: s = 0.50000,  c = 1.99963" in texts
+def test_defaults(dashboard):
+    assert dashboard.update(alpha=0.05, momentum=0.7, n_steps=150, a=0.5) == ""
+    plain, heavy = dashboard.animated[0], dashboard.animated[1]
+    assert len(plain.get_xdata()) == len(heavy.get_xdata()) == 151
+    assert abs(heavy.get_ydata()[-1] - 2.0) < 1e-7 < abs(plain.get_ydata()[-1] - 2.0)
 
 
-def test_every_corner(dashboard):
+def test_every_corner_renders_the_widget_frame(dashboard):
+    """At every corner: finite data, the right message, and the JPEG frame the widget shows."""
     corners = list(dashboard.corners())
     assert len(corners) == 2**4
-    messages = [check_setting(dashboard, corner) for corner in corners]
-    assert any(m.startswith("Training diverged") for m in messages)
-    assert any("cannot fit the data" in m for m in messages)
+    for corner in corners:
+        check_setting(dashboard, corner)
 
 
-def test_the_path_is_that_of_invlib_train(dashboard):
-    dashboard.update(n_steps=20, alpha=0.05, a0=3.4, beta=0.005)
-    p = PROBLEM
-    fit = invlib.train(LINE, p.x, p.y, (3.4, 0.0), p.y0_training, 0.05, 0.005, 20,
-                       panel.N_EPOCHS)
-    path = next(curve for curve in dashboard.figure.axes[0].get_lines()
-                if curve.get_label() == "training path")
-    every = max(1, panel.N_EPOCHS // 200)
-    np.testing.assert_array_equal(path.get_xdata(), fit.thetas[::every, 0])
-    np.testing.assert_array_equal(dashboard.figure.axes[1].get_lines()[0].get_ydata(), fit.losses)
-
-
-@pytest.mark.parametrize("values", [dict(n_steps=60, alpha=0.15, a0=4.5, beta=0.008),
-                                    dict(n_steps=20, alpha=0.05, a0=4.5, beta=0.005),
-                                    dict(n_steps=60, alpha=0.15, a0=2.0, beta=0.008)])
-def test_diverging_settings_stop_at_once(dashboard, values, monkeypatch):
-    """invlib.train stops at the first non-finite T: a diverging setting costs a few epochs,
-    not the 1,000 of a full run (counted, not timed)."""
-    epochs = []
-    make = invlib.line.training_objective
-
-    def counting(*args):
-        loss_and_gradient = make(*args)
-
-        def counted(theta):
-            epochs.append(1)
-            return loss_and_gradient(theta)
-
-        return counted
-
-    monkeypatch.setattr(invlib.line, "training_objective", counting)
-    message = dashboard.update(**values)
-    assert message.startswith("Training diverged")
-    assert 0 < len(epochs) < panel.N_EPOCHS // 10, len(epochs)
-
-
-def test_seeded_interior_points(dashboard):
-    rng = np.random.default_rng(2024)
-    for _ in range(10):
-        values = {}
-        for name, control in dashboard.controls.items():
-            if name == "n_steps":
-                values[name] = int(rng.integers(control.min, control.max + 1))
-            else:
-                values[name] = float(rng.uniform(control.min, control.max))
+def test_random_interior_points(dashboard):
+    settings = list(dashboard.random_settings(20, seed=6))
+    assert len(settings) == 20 and all(isinstance(s["n_steps"], int) for s in settings)
+    for values in settings:
         check_setting(dashboard, values)
 
 
-@pytest.mark.parametrize("values, expected", [
-    (dict(n_steps=5, alpha=0.05, a0=3.4, beta=0.005), "cannot fit the data"),
-    (dict(n_steps=20, alpha=0.05, a0=0.3, beta=0.005), ""),
-    (dict(n_steps=20, alpha=0.05, a0=0.3, beta=0.002), "Zero loss with the wrong model"),
-    (dict(n_steps=20, alpha=0.05, a0=4.5, beta=0.005), "Training diverged: α·a₀² = 1.01"),
+def test_messages(dashboard):
+    plain_only = dashboard.update(alpha=0.2, momentum=0.5, n_steps=50, a=2.5)   # αc = 2.5
+    assert plain_only.startswith("Plain descent diverges") and "Heavy ball" not in plain_only
+    both = dashboard.update(alpha=0.5, momentum=0.3, n_steps=200, a=2.5)        # αc = 6.25
+    assert "Plain descent diverges" in both and "Heavy ball diverges" in both
+    assert "2(1 + μ) = 2.600" in both
+    edge = dashboard.update(alpha=0.16, momentum=0.5, n_steps=50, a=2.5)        # αc = 2
+    assert edge.startswith("Plain descent never settles")
+    heavy_edge = dashboard.update(alpha=0.3, momentum=0.875, n_steps=50, a=2.5)  # αc = 2(1 + μ)
+    assert "Heavy ball never settles" in heavy_edge
+    assert widgets.figure_is_finite(dashboard.figure)
+    # Polyak's pair for [0.5, 2]: too large a step for plain descent from a ≈ 1.77 on,
+    # fine for the heavy ball up to a ≈ 2.06
+    assert dashboard.update(alpha=0.32, momentum=0.36, n_steps=60, a=1.75) == ""
+    polyak = dashboard.update(alpha=0.32, momentum=0.36, n_steps=60, a=2.0)
+    assert polyak.startswith("Plain descent diverges") and "Heavy ball" not in polyak
+    assert "Heavy ball diverges" in dashboard.update(alpha=0.32, momentum=0.36, n_steps=60, a=2.1)
+
+
+def test_a_diverging_path_is_cut_at_the_window(dashboard):
+    dashboard.update(alpha=0.5, momentum=0.0, n_steps=200, a=2.5)
+    ys = np.asarray(dashboard.animated[0].get_ydata())
+    assert 1 <= ys.size < 20
+    assert np.all((ys[:-1] >= panel.G_LIMITS[0]) & (ys[:-1] <= panel.G_LIMITS[1]))
+
+
+def test_path_falls_back_after_a_divergence_error():
+    with pytest.raises(invlib.DivergenceError):
+        invlib.invert(LINE, (2.5, -5.0), 0.0, -2.5, 0.5, 200)
+    path = panel._path((2.5, -5.0), -2.5, 0.5, 200, 0.0)
+    assert 1 < path.size < 201 and np.all(np.isfinite(path))
+
+
+# --- self-checks ---------------------------------------------------------------------------
+
+def test_selfcheck_constants_agree_with_the_formulas():
+    c_min, c_max = 2.0, 18.0
+    assert nb07.BEST_PLAIN_ALPHA == pytest.approx(2 / (c_min + c_max))
+    assert nb07.PLAIN_RATE == pytest.approx(0.8)
+    assert (nb07.POLYAK_ALPHA, nb07.POLYAK_MOMENTUM, nb07.POLYAK_RATE) == pytest.approx(
+        (4 / (math.sqrt(c_max) + math.sqrt(c_min)) ** 2, 0.25, 0.5))
+    assert nb07.NESTEROV_LIMIT == pytest.approx(2 / 11)
+
+
+@pytest.mark.parametrize("answer", [0.1, 1 / 10, np.float64(0.1), 2 / 20])
+def test_best_plain_alpha_right(answer):
+    feedback = nb07.check_best_plain_alpha(answer)
+    assert feedback and repr(feedback).startswith("Correct")
+
+
+@pytest.mark.parametrize("answer, says", [
+    (0.5, "slopes a instead of the curvatures"), (0.2, "a² as the curvature"),
+    (0.05, "gives α(c_min + c_max) = 2"), (1 / 18, "best step for a = 3 alone"),
+    (1 / 9, "edge of stability"), (0.125, "Polyak"), (-0.1, "sign"),
+    (0.3, "diverge at a = 3"), (0.105, "steep end a = 3"), (0.07, "flat end a = 1"),
+    (-0.2, "must be > 0"), ("0.1", "single number"), (float("nan"), "finite"),
 ])
-def test_what_the_notebook_says_to_try(dashboard, values, expected):
-    message = check_setting(dashboard, values)
-    if expected:
-        assert expected in message
-    else:
-        assert message == ""
+def test_best_plain_alpha_wrong(answer, says):
+    feedback = nb07.check_best_plain_alpha(answer)
+    assert not feedback and says in repr(feedback)
 
 
-def test_odd_steps_large_alpha_shows_three_roots(dashboard):
-    check_setting(dashboard, dict(n_steps=21, alpha=0.1, a0=3.0, beta=0.005))
-    roots_marker = next(curve for curve in dashboard.figure.axes[0].get_lines()
-                        if curve.get_label() == "roots of $s = 1/2$")
-    roots = np.asarray(roots_marker.get_xdata())
-    assert np.count_nonzero(roots < 1 / np.sqrt(0.1)) == 3
+@pytest.mark.parametrize("answer", [0.8, 4 / 5, np.float32(0.8)])
+def test_plain_rate_right(answer):
+    assert nb07.check_plain_rate(answer)
 
 
-# --------------------------------------------------------------------------------------
-# Self-checks
-# --------------------------------------------------------------------------------------
-
-
-def test_true_loss_right_answers():
-    q = 0.6
-    by_hand = q**20 * np.sum((PROBLEM.y0_training - PROBLEM.y) ** 2)
-    for answer in (nb07.expected_true_loss(), by_hand, 0.0010967, 0.6**20 * 30):
-        assert nb07.check_true_loss(answer), answer
-
-
-@pytest.mark.parametrize("answer, explanation", [
-    (0.0, "inversion to be finished"),
-    (0.6**10 * 30, "forgot to square"),
-    (0.6**20 * 30 / 5, "mean of the squared residuals"),
-    (0.6**40 * 30, "T with N = 20"),
-    (30.0, "no steps at all"),
-    (0.8**20 * 30, "the 2 comes from"),
-    (0.6**20 * 10, "not at 0"),
-    (0.002, "too large"),
-    ("0.0011", "single number"),
+@pytest.mark.parametrize("answer, says", [
+    (0.5, "Polyak"), (0.0, "middle curvature"), (0.64, "squared"), (8 / 9, "α = 1/c_max"),
+    (0.9, "original α"), (0.95, "too large: evaluate |1 − αc|"), (0.7, "too small"),
+    (1.2, "would mean the steps do not converge"), (-0.3, "never negative"),
 ])
-def test_true_loss_wrong_answers(answer, explanation):
-    feedback = nb07.check_true_loss(answer)
-    assert not feedback and explanation in feedback.message
+def test_plain_rate_wrong(answer, says):
+    feedback = nb07.check_plain_rate(answer)
+    assert not feedback and says in repr(feedback)
 
 
-def test_spurious_b_right_answers():
-    a_s = nb07.spurious_root()
-    q_n = (1 - 2 * 0.05 * a_s**2) ** 20
-    for answer in (2 * q_n * PROBLEM.y0_training - 4, -0.53510, nb07.expected_spurious_b()):
-        assert nb07.check_spurious_b(answer), answer
+@pytest.mark.parametrize("answer", [0.25, 1 / 4])
+def test_polyak_momentum_right(answer):
+    assert nb07.check_polyak_momentum(answer)
 
 
-@pytest.mark.parametrize("answer, explanation", [
-    (-4.0, "the true b"),
-    (-0.26755, "forgot to divide"),
-    (-0.53482, "exact inverse"),
-    (0.5351, "wrong sign"),
-    (-7.465, "plus sign"),
-    (-1.0, "too small"),
-    (float("nan"), "finite number"),
+@pytest.mark.parametrize("answer, says", [
+    (0.5, "its square"), (((math.sqrt(3) - 1) / (math.sqrt(3) + 1)) ** 2, "κ = a_max/a_min = 3"),
+    (0.8, "plain descent's best rate"), ((1 - math.sqrt(0.1)) ** 2, "at a = 1 alone"),
+    (0.9, "common default"), (0.3, "slower than needed"), (0.1, "less than κ = 9"),
+    (1.5, "not a momentum"), (True, "single number"),
 ])
-def test_spurious_b_wrong_answers(answer, explanation):
-    feedback = nb07.check_spurious_b(answer)
-    assert not feedback and explanation in feedback.message
+def test_polyak_momentum_wrong(answer, says):
+    feedback = nb07.check_polyak_momentum(answer)
+    assert not feedback and says in repr(feedback)
 
 
-def test_smallest_steps():
-    assert nb07.expected_smallest_steps() == 6
-    assert nb07.check_smallest_steps(6) and nb07.check_smallest_steps(np.int64(6))
-    assert "0.483" in nb07.check_smallest_steps(5).message
-    assert "beyond 1/√α" in nb07.check_smallest_steps(5).message
-    assert "beyond" not in nb07.check_smallest_steps(2).message
-    assert "smaller N already does" in nb07.check_smallest_steps(7).message
-    assert "whole number" in nb07.check_smallest_steps(5.5).message
-    assert "whole number" in nb07.check_smallest_steps(0).message
-    assert "single number" in nb07.check_smallest_steps("6").message
+@pytest.mark.parametrize("answer", [2 / 11, 0.1818, 0.18182])
+def test_nesterov_limit_right(answer):
+    assert nb07.check_nesterov_limit(answer)
 
 
-def test_numbers_in_the_exercise_solutions():
-    p = PROBLEM
-    # Exercise 1: 0.6^20 ≈ 3.66e-5, times Σ(y0 − y_i)² ≈ 30, is ≈ 1.10e-3.
-    assert 0.6**20 == pytest.approx(3.66e-5, abs=0.005e-5)
-    assert nb07.expected_true_loss() == pytest.approx(1.10e-3, abs=0.005e-3)
-    # Exercise 2: q^20 ≈ 0.8663, q^20·y0 ≈ 1.7324, b ≈ −0.5351, −2 a_s ≈ −0.5348.
-    a_s = nb07.spurious_root()
-    q_n = (1 - 2 * p.alpha * a_s**2) ** p.n_steps
-    assert q_n == pytest.approx(0.8663, abs=5e-5)
-    assert q_n * p.y0_training == pytest.approx(1.7324, abs=5e-5)
-    assert nb07.expected_spurious_b() == pytest.approx(-0.5351, abs=5e-5)
-    assert -2 * a_s == pytest.approx(-0.5348, abs=5e-5)
-    # Exercise 3: the peak of s is 0.483 at N = 5 and 0.522 at N = 6, with roots 1.16 and 1.82.
-    assert nb07._largest_stable_slope(5) == pytest.approx(0.483, abs=5e-4)
-    assert nb07._largest_stable_slope(6) == pytest.approx(0.522, abs=5e-4)
-    np.testing.assert_allclose(nb07.stable_roots(6), [1.16, 1.82], atol=5e-3)
-    for n in (1, 3, 5):
-        beyond = line.slope_roots(0.5, 0.05, n, a_min=1 / np.sqrt(0.05), a_max=10.0)
-        assert beyond.size == 1 and nb07.stable_roots(n).size == 0
+@pytest.mark.parametrize("answer, says", [
+    (0.4, "heavy ball's limit"), (0.25, "plain descent's limit"), (4 / 11, "You used c = a²"),
+    (16 / 11, "product αc"), (0.15, "still converge, so the limit is larger"),
+    (0.2, "do not converge, so the limit is smaller"), (-0.1, "must be > 0"),
+    ("2/11", "single number"),
+])
+def test_nesterov_limit_wrong(answer, says):
+    feedback = nb07.check_nesterov_limit(answer)
+    assert not feedback and says in repr(feedback)
+
+
+def test_every_wrong_answer_is_explained():
+    """No check ever answers with the bare "too large"/"too small" of check_number."""
+    checks = [nb07.check_best_plain_alpha, nb07.check_plain_rate, nb07.check_polyak_momentum,
+              nb07.check_nesterov_limit]
+    for check in checks:
+        for value in np.linspace(-0.5, 1.5, 81):
+            message = repr(check(float(value)))
+            assert not message.endswith(("is too large.", "is too small.")), (check, value, message)
+
+
+# The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
+# gives each to its check and keeps them out of the notebook's outputs.
+SOLUTIONS = [
+    (nb07.check_best_plain_alpha, (0.1,)),
+    (nb07.check_plain_rate, (0.8,)),
+    (nb07.check_polyak_momentum, (0.25,)),
+    (nb07.check_nesterov_limit, (2 / 11,)),
+]

@@ -6,6 +6,7 @@ the hidden ``<details>`` blocks. Here each solution those blocks state is given 
 check, which must call it correct.
 """
 
+import importlib
 import json
 import pathlib
 import re
@@ -14,48 +15,13 @@ import numpy as np
 import pytest
 
 from invlib import selfcheck
-from invlib.selfcheck import (nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09,
-                              nb10)
 
 NOTEBOOKS = pathlib.Path(__file__).resolve().parents[1] / "notebooks"
 
-# (check, the answer its solution gives)
-SOLUTIONS = [
-    (nb00.check_number_of_causes, (2, 1, 0)),
-    (nb00.check_error_in_y, (2.0,)),
-    (nb01.check_minimiser, (4.0,)),
-    (nb01.check_curvature, (18.0,)),
-    (nb01.check_valley_width, (1.6,)),
-    (nb02.check_one_step_alpha, (1 / 18,)),
-    (nb02.check_q, (-0.8,)),
-    (nb02.check_steps, (28,)),
-    (nb02.check_converging_alphas, ([0.01, 0.1, 0.125, 0.2],)),
-    (nb03.check_tangent_b_step2, (-0.465,)),
-    (nb03.check_closed_form_g5, (1.8490146875,)),
-    (nb03.check_tangent_factor, (-0.8,)),
-    (nb04.check_training_loss, (0.72,)),
-    (nb04.check_sign_dT_db, ("positive",)),
-    (nb04.check_slope, (0.496,)),
-    (nb05.check_biased_slope, (0.56,)),
-    (nb05.check_better_estimator, ("trained", "classical")),
-    (nb05.check_amplification, (0.2,)),
-    (nb06.check_best_plain_alpha, (0.1,)),
-    (nb06.check_plain_rate, (0.8,)),
-    (nb06.check_polyak_momentum, (0.25,)),
-    (nb06.check_nesterov_limit, (2 / 11,)),
-    (nb07.check_true_loss, (0.0010967,)),
-    (nb07.check_spurious_b, (-0.535105,)),
-    (nb07.check_smallest_steps, (6,)),
-    (nb08.check_peak_step, (1 / np.log(1 / 0.9),)),
-    (nb08.check_implicit_gradient, (-1.25,)),
-    (nb08.check_one_step_ratio, (0.4,)),
-    (nb09.check_stability_limit, (0.00966407,)),
-    (nb09.check_forward_tangents, (10 * 28 * 28,)),
-    (nb09.check_one_step_accuracy, (406 / 450,)),
-    (nb10.check_average_code, (np.full(10, 0.1),)),
-    (nb10.check_switch_point, (0.541738,)),
-    (nb10.check_better_rebuilt, (421,)),
-]
+# (check, the answer its solution gives), from each notebook's tests/test_nbXX.py
+NUMBERS = sorted(p.name[:2] for p in NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+SOLUTIONS = [entry for number in NUMBERS
+             for entry in importlib.import_module(f"test_nb{number}").SOLUTIONS]
 
 
 @pytest.mark.parametrize("check, answer", SOLUTIONS, ids=lambda v: getattr(v, "__name__", ""))
@@ -76,7 +42,11 @@ def test_an_answer_left_as_none_is_pointed_out(check, answer):
 
 def test_every_check_has_a_solution_here():
     checks = {check for check, _ in SOLUTIONS}
-    modules = [nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10]
+    import pkgutil
+
+    modules = [importlib.import_module(f"invlib.selfcheck.{info.name}")
+               for info in pkgutil.iter_modules(selfcheck.__path__) if info.name.startswith("nb")]
+    assert len(modules) == len(list(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")))
     for module in modules:
         for name in dir(module):
             function = getattr(module, name)
@@ -104,19 +74,62 @@ def test_the_committed_notebook_gives_no_answer_away(path):
 def test_self_checks_need_neither_matplotlib_nor_ipywidgets():
     """Every self-check module imports, and every check runs on its solution, with matplotlib
     and ipywidgets unimportable: checking an answer never loads the plotting floor."""
-    code = """
-import sys
-sys.modules["matplotlib"] = sys.modules["ipywidgets"] = None  # importing either now fails
-sys.path.insert(0, "tests")
-from test_solutions import SOLUTIONS
-from invlib.selfcheck import installation
-results = [bool(check(*answer)) for check, answer in SOLUTIONS]
-print(len(results), all(results), installation.check_installation().items[0].ok)
-"""
     import subprocess
     import sys
 
-    root = NOTEBOOKS.parent
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root,
-                            timeout=300)
+    calls = [(check.__module__, check.__name__,
+              [a.tolist() if isinstance(a, np.ndarray) else a for a in answer])
+             for check, answer in SOLUTIONS]
+    code = """
+import importlib, json, sys
+sys.modules["matplotlib"] = sys.modules["ipywidgets"] = None  # importing either now fails
+from invlib.selfcheck import installation
+calls = json.loads(sys.stdin.read())
+results = [bool(getattr(importlib.import_module(m), f)(*args)) for m, f, args in calls]
+print(len(results), all(results), installation.check_installation().items[0].ok)
+"""
+    result = subprocess.run([sys.executable, "-c", code], input=json.dumps(calls),
+                            capture_output=True, text=True, cwd=NOTEBOOKS.parent, timeout=300)
     assert result.stdout.split() == [str(len(SOLUTIONS)), "True", "True"], result.stderr[-3000:]
+
+
+def printed_forms(value):
+    """The ways an answer could show in a cell: a few roundings of a number with three or more
+    significant digits (shorter ones, like 2 or 0.8, turn up everywhere by chance)."""
+    if isinstance(value, (bool, str)) or not isinstance(value, (int, float, np.floating, np.integer)):
+        return set()
+    value = float(value)
+    if value == int(value):
+        return {f"{int(value)}", f"{int(value):,}"} if abs(value) >= 100 else set()
+    if len(f"{abs(value):.6g}".replace(".", "").strip("0")) < 3:
+        return set()
+    forms = {f"{value:.{digits}g}" for digits in (3, 4, 5, 6)} | {f"{value:.{d}f}" for d in (3, 4)}
+    return {f for f in forms if len(f.lstrip("-0.").replace(".", "").rstrip("0")) >= 3}
+
+
+def code_and_outputs(path):
+    """All a reader sees of the code cells: their source and their outputs."""
+    texts = []
+    for cell in json.loads(path.read_text())["cells"]:
+        if cell["cell_type"] == "code":
+            texts.append("".join(cell["source"]))
+        for output in cell.get("outputs", []):
+            texts.append("".join(output.get("text", "")))
+            for key in ("text/plain", "text/html", "text/markdown"):
+                texts.append("".join(output.get("data", {}).get(key, "")))
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_no_answer_shows_in_its_notebooks_outputs(number):
+    """The hidden solutions stay hidden: no answer of the solutions table stands in any code cell
+    or output of its notebook (the numbers the solutions quote are checked in the tests)."""
+    path = next(NOTEBOOKS.glob(f"{number}-*.ipynb"))
+    text = code_and_outputs(path)
+    leaks = []
+    for check, answer in importlib.import_module(f"test_nb{number}").SOLUTIONS:
+        for value in answer:
+            for form in printed_forms(value):
+                if re.search(rf"(?<![\d.]){re.escape(form)}(?![\d])", text):
+                    leaks.append(f"{check.__name__}: {form}")
+    assert not leaks, f"{path.name} shows answers: {leaks}"

@@ -4,7 +4,7 @@ The reverse-mode gradient is checked against central finite differences, against
 forward-mode tangent of a single entry, and (for K = D = 1, the line f(z) = w·z) against
 invlib's scalar forward mode; the fast training path against the per-image backward pass;
 the stability limit against the eigenvalues; bad input against clear errors; and the
-digits numbers of notebooks 09 and 10 against their stated values.
+digits numbers of notebooks 10 and 11 against their stated values.
 """
 
 import numpy as np
@@ -283,7 +283,7 @@ def test_bad_input_names_the_argument(call, error, words):
 
 
 # --------------------------------------------------------------------------------------
-# The digits numbers of notebooks 09 and 10
+# The digits numbers of notebooks 10 and 11
 # --------------------------------------------------------------------------------------
 
 

@@ -1,12 +1,12 @@
-"""One module per widget notebook: each builds a :class:`invlib.widgets.Dashboard`.
+"""One module per widget notebook (nb01 serves notebook 01, …), each building a widgets.Dashboard.
 
-The dashboards' update functions are plain functions; the tests call them at every
-corner of their sliders.
+The dashboards' update functions are plain functions; the tests call them at every corner of
+their sliders.
 """
 
 
 def __getattr__(name):
-    """``dashboards.descent`` imports that notebook's dashboard module on first use."""
+    """`dashboards.nb02` imports that notebook's dashboard module on first use."""
     import importlib
 
     try:

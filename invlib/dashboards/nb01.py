@@ -1,17 +1,11 @@
-r"""Notebook 01: the loss landscape of inverting the line f(y) = a·y + b.
+"""Notebook 01's dashboard: the loss landscape of inverting the line f(y) = a·y + b.
 
-Sliders a, b, x and σ (``noise``). The observation the inversion sees is
-
-.. math:: x_{\text{obs}} = x + \sigma\,\varepsilon ,
-
-with one standard-normal draw ε made once, from ``numpy.random.default_rng(seed)``.
-Moving σ therefore scales that same draw: x_obs slides along a straight line and the
-minimum :math:`y^* = (x_{\text{obs}} - b)/a` moves by :math:`\sigma\varepsilon/a`, instead
-of jumping about at every move of the slider.
-
-Left panel, the forward view: the line x = f(y), the levels x (noise-free) and x_obs;
-each crossing is a solution. Right panel: the landscapes L(y) for x_obs and for x, with
-their minima marked. Every moving artist is animated; the axes limits are fixed.
+Sliders a, b, x and σ (`noise`). The inversion sees x_obs = x + σε, with one standard-normal ε
+drawn once from numpy.random.default_rng(seed): moving σ scales that same draw, so x_obs slides
+along a straight line and the minimum y* = (x_obs − b)/a moves by σε/a instead of jumping about.
+Left, the forward view: the line x = f(y) and the levels x (noise-free) and x_obs; each crossing
+is a solution. Right: the landscapes L(y) for x_obs and for x, with their minima marked. Every
+moving artist is animated; the axes limits are fixed.
 """
 
 import numpy as np
@@ -46,10 +40,7 @@ def outside_message(y_star, label):
 def landscape_dashboard(a=2.0, b=-4.0, x=0.0, noise=0.0, seed=NOISE_SEED,
                         a_range=(0.05, 3.0), n_points=401):
     """Sliders a, b, x, σ; the line with the levels x and x_obs, and L(y) with its minima.
-
-    ``a_range`` is the a slider's (min, max); the default never reaches a = 0, and if a
-    range that does is given, a = 0 gets the message :data:`A_ZERO_MESSAGE`.
-    """
+    a_range: the a slider's (min, max); the default avoids a = 0, which gets A_ZERO_MESSAGE."""
     model = Line()
     epsilon = noise_draw(seed)
     y_grid = np.linspace(*Y_LIMITS, n_points)

@@ -1,14 +1,10 @@
-r"""Notebook 02: gradient descent on the line's loss, with sliders for α, N, y₀ and a.
+"""Notebook 02's dashboard: gradient descent on the line's loss, with sliders α, N, y₀ and a.
 
-The left panel draws the loss :math:`L(y) = (x - a y - b)^2` and the path of the iterates
-:math:`g_0, \dots, g_N` on it; the right panel draws the loss per step on a log scale.
-Each step multiplies the error :math:`g_n - y^*` by :math:`q = 1 - 2\alpha a^2`, so the
-steps converge exactly when :math:`0 < \alpha < 1/a^2`; from :math:`\alpha = 1/a^2` on the
-dashboard says so in its message line.
-
-Both panels keep fixed limits. A path that leaves the window is cut after its first point
-outside (so the learner sees it head off the picture), which keeps every number drawn
-finite and of a sensible size.
+Left: the loss L(y) = (x − a·y − b)² and the path of the iterates g₀ … g_N on it; right: the
+loss per step on a log scale. The steps converge exactly when 0 < α < 1/a² (notebook 02 derives
+it from q = 1 − 2αa²); from α = 1/a² on, the message line says so. Both panels keep fixed limits:
+a path that leaves the window is cut after its first point outside, so the learner sees it head
+off the picture and every number drawn stays finite and of a sensible size.
 """
 
 import numpy as np
@@ -28,10 +24,7 @@ EDGE = 1e-9
 
 
 def regime(alpha, a):
-    r"""Classify the step: ``"converges"``, ``"oscillates"`` (q = −1) or ``"diverges"``.
-
-    With :math:`q = 1 - 2\alpha a^2` the error after n steps is :math:`q^n (g_0 - y^*)`.
-    """
+    """Classify the step by q = 1 − 2αa²: "converges", "oscillates" (q = −1) or "diverges"."""
     q = line.q(alpha, a)
     if abs(q) < 1.0 - EDGE:
         return "converges"
@@ -62,11 +55,8 @@ def _up_to_first(outside):
 
 
 def descent_dashboard(alpha=0.05, n_steps=20, y0=None, a=2.0):
-    r"""Sliders α, N, y₀, a; the path on the landscape and the loss per step.
-
-    Defaults are the original example: f(y) = 2y − 4, x = 0, α = 0.05, N = 20 and the
-    original's seeded start :math:`y_0 \approx -2.509`.
-    """
+    """Sliders α, N, y₀, a; the path on the landscape and the loss per step.
+    Defaults: the original example, f(y) = 2y − 4, x = 0, α = 0.05, N = 20, seeded y₀ ≈ −2.509."""
     if y0 is None:
         y0 = data.original_problem().y0_inversion
     model = Line()

@@ -1,15 +1,11 @@
-r"""Notebook 04: training θ through the N unrolled steps, with sliders α, β, N, σ and epochs.
+"""Notebook 04's dashboard: training θ through the N unrolled steps, sliders α, β, N, σ, epochs.
 
-Every move retrains the line :math:`f(y) = a y + b` from the same start — the original's
-:math:`a_0 \approx 3.4014`, :math:`b_0 = 0`, every inversion starting at
-:math:`y_0 \approx 1.99984`, a kept ≥ 0.5 — on five points :math:`y = -2 \dots 2` with
-:math:`x = 2y - 4 + \sigma\varepsilon` (seeded noise). The left panel draws the training
-loss :math:`T` per epoch and the floor that no line can beat (the least-squares line of y
-on x, :func:`invlib.regression.regression_floor`); the right panel draws the data, the
-truth, the trained line and the predictions :math:`h_\theta(x_i)`.
-
-A run that diverges (:class:`invlib.DivergenceError`) empties the moving artists and returns
-a message saying which step size to lower; nothing non-finite is ever drawn.
+Every move retrains the line f(y) = a·y + b from the original start (a₀ ≈ 3.4014, b₀ = 0, every
+inversion from y₀ ≈ 1.99984, a kept ≥ 0.5) on five points y = −2 … 2, x = 2y − 4 + σε (seeded
+noise). Left: T per epoch and the floor no line can beat (the least-squares line of y on x,
+invlib.regression.regression_floor). Right: the data, the truth, the trained line and the
+predictions h_θ(xᵢ). A run that diverges (DivergenceError) empties the moving artists and
+returns a message saying which step size to lower; nothing non-finite is ever drawn.
 """
 
 import numpy as np
@@ -54,11 +50,8 @@ def warning_message(fit, a_low):
 
 
 def training_dashboard(alpha=0.05, beta=0.005, n_steps=20, noise=0.0, n_epochs=1000):
-    r"""Sliders α, β, N, σ and epochs; the training curve and the fit, redrawn in place.
-
-    Defaults are the original setup except the number of epochs (1,000 instead of 2,500,
-    so that a move redraws quickly); the epochs slider acts on release.
-    """
+    """Sliders α, β, N, σ and epochs; the training curve and the fit, redrawn in place.
+    Defaults: the original setup with 1,000 epochs (not 2,500); the epoch slider acts on release."""
     problem = data.original_problem()
     model = Line()
     theta0 = (problem.a0, 0.0)

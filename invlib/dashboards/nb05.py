@@ -1,31 +1,12 @@
-r"""Notebook 05: noisy data, the trained (inverse-regression) line and the classical line.
+"""Notebook 05's dashboard: noisy data, the trained (inverse-regression) line and the classical one.
 
-Data come from :func:`invlib.data.line_data`: the line :math:`x = a y + b` with
-:math:`a = 2`, :math:`b = -4`, causes :math:`y` drawn uniformly from :math:`[-2, 2]`
-(variance :math:`V = 4/3`) and Gaussian noise of size σ added either to :math:`x` (the
-observation is measured badly) or to :math:`y` (the cause is recorded badly).
-
-Two ways to learn the line from the m pairs :math:`(x_i, y_i)`:
-
-- **trained** (inverse regression): training through the inversion minimises
-  :math:`T = \sum_i (y_i - h(x_i))^2` with :math:`h(x) = (x - b)/a` for :math:`N \to \infty`,
-  so it is the least-squares line of y on x, :math:`y \approx c\,x + d`, and
-  :math:`\hat a = 1/c`, :math:`\hat b = -d/c`;
-- **classical**: fit the forward model :math:`x \approx \hat a\,y + \hat b` by least
-  squares of x on y, then invert it, :math:`y = (x - \hat b)/\hat a`.
-
-Both fits and their limits for :math:`m \to \infty` live in the computing core,
-:mod:`invlib.regression` (:func:`~invlib.regression.inverse_regression`,
-:func:`~invlib.regression.classical_fit`, :func:`~invlib.regression.slope_limits`): with
-noise in x the trained slope tends to :math:`a + \sigma^2/(aV)` and the classical one to
-:math:`a`; with noise in y the trained slope tends to :math:`a` and the classical one to
-:math:`aV/(V + \sigma^2)`.
-
-The dashboard's left panel draws the data, the truth and both lines in the plane
-(y across, x up); the right panel draws both limits against σ and the current estimates.
-Every frame uses the closed forms (no gradient steps), so a move costs a few microseconds
-of arithmetic plus the redraw. The trained line is drawn as :math:`y = c\,x + d` over the
-window's x range, which stays finite even when :math:`c = 0` (a vertical line in this plane).
+Data from invlib.data.line_data: x = a·y + b with a = 2, b = −4, causes y uniform on [−2, 2]
+(variance V = 4/3), Gaussian noise σ added to x or to y. The trained line (training for N → ∞)
+is the least-squares line of y on x, y ≈ c·x + d, â = 1/c; the classical fit is x on y, then
+inverted. Both fits and their limits for m → ∞ come from invlib.regression (notebook 05 derives
+them). Left: the data, the truth and both lines (y across, x up); right: both limits against σ
+and the current estimates. Frames use the closed forms only (no gradient steps); the trained
+line is drawn as y = c·x + d over the window's x range, finite even when c = 0.
 """
 
 import numpy as np
@@ -65,8 +46,8 @@ def message(n_samples, noise, c):
 
 
 def noise_dashboard(noise=1.0, n_samples=50, noise_in="x"):
-    r"""Sliders σ and m, buttons for where the noise goes; the data, the truth, the classical
-    and the trained line (left) and the fitted slopes against their limits (right)."""
+    """Sliders σ and m, buttons for where the noise goes; the data, the truth, the classical and
+    the trained line (left) and the fitted slopes against their limits (right)."""
     figure, (ax_fit, ax_slope) = plots.new_figure(2, width=4.4, height=3.5)
 
     y_ends, x_ends = np.array(Y_LIMITS), np.array(X_LIMITS)

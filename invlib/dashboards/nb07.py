@@ -1,181 +1,152 @@
-r"""Notebook 07's dashboard: what training with a finite number of inner steps N learns.
+"""Notebook 07's dashboard: plain descent and heavy-ball momentum on the same line.
 
-For the line :math:`f(y) = a y + b`, N descent steps from a fixed start :math:`y_0` give a
-prediction that is an affine function of x,
-
-.. math::
-
-    h_\theta(x) = s(a)\,x + c(a, b), \qquad
-    s(a) = \frac{1 - q^N}{a}, \qquad c(a, b) = q^N y_0 - s(a)\,b, \qquad q = 1 - 2\alpha a^2 .
-
-The computations (:func:`invlib.finite_n.slope`, ``offset``, ``slope_roots``,
-``describe_end``) live in the computing core, :mod:`invlib.finite_n`. This module draws
-them: :func:`truncation_dashboard` has sliders N, α, the start a₀ and the outer rate β; every
-move retrains the line on the original data with :func:`invlib.train` (no bounds) and
-redraws s(a) with its roots and the training path, T per epoch, and the trained prediction
-against the data.
+Sliders α, μ, N and a; the dashboard inverts x = 0 for the line through (2, 0), f(y) = a·(y − 2),
+so that y* = 2 whatever the slope. The rate formulas (curvature c = 2a², the 2×2 iteration
+matrix, its spectral radius, Polyak's parameters, the error path) live in invlib.rates and the
+slope of the N-step predictor in invlib.line; notebook 07 derives them.
 """
 
 import numpy as np
 
-from .. import data, plots, training, widgets
+from .. import inversion, plots, rates, widgets
 from .._validate import DivergenceError
-from ..line import DATA_SLOPE, describe_end, offset, slope, slope_roots
 from ..models import Line
 
-#: The truth of the original data (its exact inverse y = (x + 4)/2 has the slope
-#: DATA_SLOPE = 1/2 and the offset DATA_OFFSET = 2, from :mod:`invlib.finite_n`).
-THETA_TRUE = (2.0, -4.0)
-#: Slider ranges (min, max) and the number of epochs of every retraining.
-STEPS_RANGE, ALPHA_RANGE, A0_RANGE, BETA_RANGE = (1, 60), (0.01, 0.15), (0.1, 4.5), (0.001, 0.008)
-N_EPOCHS = 1000
-#: The fixed windows: a for the slope panel, s, T, and the (x, y) window of the fit panel.
-A_LIMITS, S_LIMITS, LOSS_LIMITS = (0.0, 5.0), (-0.25, 1.75), (1e-12, 1e4)
-X_LIMITS, Y_LIMITS = (-10.0, 2.0), (-3.5, 3.5)
-#: Anything drawn is clipped to these, so that no huge number reaches the renderer.
-FAR, DRAWN_LOSS = 1e6, (1e-40, 1e40)
+#: A spectral radius within this of 1 counts as 1 (a slider value is not exact).
+EDGE = 1e-9
+
+# --- the dashboard -----------------------------------------------------------------------
+
+#: The dashboard's problem: invert x = 0 for f(y) = a·(y − 2), so y* = 2 for every a,
+#: from the original's seeded start y0 ≈ −2.509.
+Y_STAR, X = 2.0, 0.0
+#: The fixed windows: iterates over n, and errors over n (log scale).
+G_LIMITS = (-6.0, 10.0)
+ERROR_LIMITS = (1e-14, 1e3)
+#: Slider ranges (min, max) and steps.
+ALPHA_RANGE, ALPHA_STEP = (0.005, 0.5), 0.005
+MOMENTUM_RANGE, MOMENTUM_STEP = (0.0, 0.95), 0.01
+STEPS_RANGE = (5, 200)
+A_RANGE, A_STEP = (0.25, 2.5), 0.05
 
 
-def _divergence_message(alpha, a0):
-    if alpha * a0 * a0 >= 1.0:
-        return (f"Training diverged: α·a₀² = {alpha * a0 * a0:.2f} ≥ 1, so already at the start "
-                f"the inner steps overshoot (|q| > 1) and T explodes. Start below "
-                f"a₀ = 1/√α = {1 / np.sqrt(alpha):.2f}, or lower α.")
-    return ("Training diverged: an outer step threw a to where the inner steps blow up "
-            "(|q| > 1). Lower β.")
+def classify(alpha, momentum, a):
+    """(plain_rate, heavy_ball_rate) = (|1 − αc|, ρ) on the dashboard's line of slope a, c = 2a²."""
+    c = float(rates.curvature(a))
+    return float(rates.plain_rate(alpha, c)), float(rates.rate(alpha, momentum, c))
 
 
-def _outcome_message(outcome, alpha, beta, n_steps, stable_roots):
-    """The learner's message for a finished run ('' when it went for the near-true root)."""
-    a_limit = 1.0 / np.sqrt(alpha)
-    if outcome.kind == "cycle":
-        return (f"Training does not settle: {outcome.text}, across a valley too steep "
-                f"for β = {beta:g}. Lower β.")
-    if outcome.kind in ("root", "near root") and outcome.root > a_limit:
-        return (f"Zero loss with diverging inner steps: at a ≈ {outcome.root:.3f} > 1/√α, "
-                f"|q| > 1, yet exactly N = {n_steps} steps land on the data. "
-                "Run more steps and the predictions blow up.")
-    if outcome.kind in ("root", "near root") and stable_roots.size:
-        near_true = stable_roots[np.argmin(np.abs(stable_roots - THETA_TRUE[0]))]
-        if abs(outcome.root - near_true) > 1e-9:
-            verb = "found" if outcome.kind == "root" else "is heading for"
-            return (f"Zero loss with the wrong model: training {verb} the root "
-                    f"a ≈ {outcome.root:.3f} of s(a) = 1/2, far from the truth a = 2.")
-    if not stable_roots.size:
-        return (f"With N = {n_steps} and α = {alpha:g} no a with converging inner steps "
-                "(|q| < 1) reaches the slope 1/2: the truncated inversion cannot fit the data.")
-    return ""
+def message(alpha, momentum, a):
+    """The sentence for the learner: '' while both methods converge."""
+    rho_plain, rho_heavy = classify(alpha, momentum, a)
+    c = float(rates.curvature(a))
+    parts = []
+    if rho_plain >= 1.0 - EDGE:
+        verb = "never settles" if rho_plain <= 1.0 + EDGE else "diverges"
+        parts.append(f"Plain descent {verb}: |1 − αc| = {rho_plain:.3f} ≥ 1, because αc = "
+                     f"{alpha * c:.3f} ≥ 2 (α ≥ 1/a² = {1.0 / (a * a):.3f}).")
+    if rho_heavy >= 1.0 - EDGE:
+        verb = "never settles" if rho_heavy <= 1.0 + EDGE else "diverges"
+        parts.append(f"Heavy ball {verb}: spectral radius ρ = {rho_heavy:.3f} ≥ 1, because "
+                     f"αc = {alpha * c:.3f} ≥ 2(1 + μ) = {2.0 * (1.0 + momentum):.3f}.")
+    if parts:
+        parts.append("Lower α (the diverging path is cut where it leaves the picture).")
+    return " ".join(parts)
 
 
-def truncation_dashboard(n_steps=20, alpha=0.05, a0=3.4, beta=0.005):
-    r"""Sliders N, α, a₀, β; the slope s(a) with its roots, T per epoch, and the fit.
-
-    Every move retrains the line without bounds for :data:`N_EPOCHS` epochs from
-    θ₀ = (a₀, 0) on the original data (five points on x = 2y − 4, every inversion starting
-    at the original y₀ ≈ 1.99984). The default a₀ = 3.4 is the original's start rounded.
-    """
-    problem = data.original_problem()
+def _path(theta, y0, alpha, n_steps, momentum):
+    """The iterates of invlib.invert; on a DivergenceError, N halves until the run stays finite."""
     model = Line()
-    x, y, y0 = problem.x, problem.y, problem.y0_training
-    a_grid = np.linspace(*A_LIMITS, 401)[1:]
-    x_ends = np.array(X_LIMITS)
-
-    figure, (ax_s, ax_T, ax_h) = plots.new_figure(3, width=3.4, height=3.2)
-    colors = plots.COLORS
-
-    # Left: the slope s(a), the level 1/2 the data need, the roots and the training path.
-    unstable = ax_s.axvspan(A_LIMITS[1], A_LIMITS[1], color="0.85", zorder=0,
-                            label=r"$|q| > 1$: diverging")
-    (s_curve,) = ax_s.plot(a_grid, a_grid, color=colors["landscape"], label=r"$s(a)$")
-    ax_s.axhline(DATA_SLOPE, color=colors["truth"], linestyle=":", label="data: 1/2")
-    (path,) = ax_s.plot([], [], ".", color=colors["model"], markersize=3,
-                        label="training path")
-    (start,) = ax_s.plot([], [], "o", color=colors["model"], markerfacecolor="none",
-                         markersize=7)
-    (end,) = ax_s.plot([], [], "*", color=colors["path"], markersize=12, label="trained $a$")
-    (roots_marker,) = ax_s.plot([], [], "o", color=colors["truth"], markersize=6,
-                                label="roots of $s = 1/2$")
-    ax_s.set_xlim(*A_LIMITS)
-    ax_s.set_ylim(*S_LIMITS)
-    ax_s.set_xlabel("$a$")
-    ax_s.set_ylabel(r"slope $s(a) = (1 - q^N)/a$")
-    ax_s.set_title("slope of the $N$-step prediction", fontsize="medium")
-    # Upper left: the grey zone (drawn on every frame, over the static background) starts at
-    # a = 1/√α ≥ 2.58 and never reaches the legend there.
-    ax_s.legend(loc="upper left", fontsize=7, framealpha=0.8)
-
-    # Middle: T per epoch.
-    curve = plots.plot_curve(ax_T, [1.0], "epoch", r"training loss $T(\theta)$",
-                             color=colors["model"])
-    ax_T.set_xlim(0, N_EPOCHS)
-    ax_T.set_ylim(*LOSS_LIMITS)
-    ax_T.grid(True, which="major", alpha=0.3)
-    ax_T.set_title("training, no bounds", fontsize="medium")
-
-    # Right: the data, the exact inverse of the truth, the N-step prediction, and the
-    # exact inverse of the trained θ (the prediction with the inversion run to the end).
-    ax_h.plot(x_ends, (x_ends - THETA_TRUE[1]) / THETA_TRUE[0], color=colors["truth"],
-              label="truth $(x + 4)/2$")
-    (h_line,) = ax_h.plot([], [], color=colors["model"], label=r"$h_\theta(x)$, $N$ steps")
-    (exact_line,) = ax_h.plot([], [], color=colors["path"], linestyle="--",
-                              label=r"$(x - b)/a$, $N \to \infty$")
-    ax_h.plot(x, y, "o", color=colors["data"], label="data")
-    ax_h.text(0.03, 0.97, "data:     s = 0.5,  c = 2", transform=ax_h.transAxes, ha="left",
-              va="top", fontsize=8)
-    numbers = ax_h.text(0.03, 0.89, "", transform=ax_h.transAxes, ha="left", va="top",
-                        fontsize=8, color=colors["model"])
-    ax_h.set_xlim(*X_LIMITS)
-    ax_h.set_ylim(*Y_LIMITS)
-    ax_h.set_xlabel("observation $x$")
-    ax_h.set_ylabel("prediction of $y$")
-    ax_h.set_title("trained prediction", fontsize="medium")
-    ax_h.legend(loc="lower right", fontsize=7)
-
-    moving = [s_curve, path, start, end, roots_marker, curve, h_line, exact_line]
-
-    def show_unstable(alpha):
-        limit = min(1.0 / np.sqrt(alpha), A_LIMITS[1])
-        unstable.set_x(limit)
-        unstable.set_width(A_LIMITS[1] - limit)
-
-    def update(n_steps, alpha, a0, beta):
-        show_unstable(alpha)
-        s_curve.set_data(a_grid, np.clip(slope(a_grid, alpha, n_steps), -FAR, FAR))
-        roots = slope_roots(DATA_SLOPE, alpha, n_steps, a_max=A_LIMITS[1] + 1.0)
-        stable_roots = roots[roots < 1.0 / np.sqrt(alpha)]
-        roots_marker.set_data(roots, np.full(roots.size, DATA_SLOPE))
-        start.set_data([a0], [np.clip(slope(a0, alpha, n_steps), -FAR, FAR)])
+    while True:
         try:
-            fit = training.train(model, x, y, (a0, 0.0), y0, alpha, beta, n_steps, N_EPOCHS)
+            return inversion.invert(model, theta, X, y0, alpha, n_steps, momentum=momentum).path
         except DivergenceError:
-            for artist in (path, end, curve, h_line, exact_line):
-                artist.set_data([], [])
-            numbers.set_text("diverged")
-            return _divergence_message(alpha, a0)
-        a, b = fit.theta
-        every = max(1, N_EPOCHS // 200)
-        a_path = fit.thetas[::every, 0]
-        path.set_data(np.clip(a_path, -FAR, FAR),
-                      np.clip(slope(a_path, alpha, n_steps), -FAR, FAR))
-        end.set_data([a], [np.clip(slope(a, alpha, n_steps), -FAR, FAR)])
-        curve.set_data(np.arange(fit.losses.size), np.clip(fit.losses, *DRAWN_LOSS))
-        s, c = slope(a, alpha, n_steps), offset(fit.theta, y0, alpha, n_steps)
-        h_line.set_data(x_ends, np.clip(s * x_ends + c, -FAR, FAR))
-        if a != 0.0:
-            exact_line.set_data(x_ends, np.clip((x_ends - b) / a, -FAR, FAR))
-        else:
-            exact_line.set_data([], [])
-        # Plain text, short: every glyph drawn costs time on each frame.
-        numbers.set_text(f"trained: s = {s:.5f},  c = {c:.5f}")
-        outcome = describe_end(fit, roots)
-        return _outcome_message(outcome, alpha, beta, n_steps, stable_roots)
+            n_steps //= 2
+            if n_steps == 0:
+                return np.array([y0])
+
+
+def _cut(values, low, high):
+    """How many leading values to draw: those inside [low, high], plus the first one outside."""
+    outside = ~((values >= low) & (values <= high))
+    return int(np.argmax(outside)) + 1 if outside.any() else values.size
+
+
+def momentum_dashboard(alpha=0.05, momentum=0.7, n_steps=150, a=0.5, y0=None):
+    """Sliders α, μ, N, a: the iterates g_n of plain descent and heavy ball, and |g_n − y*| (log).
+    Defaults: α = 0.05, a = 0.5 (plain steps crawl: |1 − αc| = 0.975), μ = 0.7 (near the best)."""
+    from .. import data
+
+    if y0 is None:
+        y0 = data.original_problem().y0_inversion
+    e0 = abs(y0 - Y_STAR)
+    figure, (ax_path, ax_error) = plots.new_figure(2, width=4.4, height=3.3)
+    n_max = STEPS_RANGE[1]
+
+    ax_path.axhline(Y_STAR, color=plots.COLORS["truth"], linestyle=":",
+                             label="$y^* = 2$")
+    (plain_path,) = ax_path.plot([], [], color=plots.COLORS["landscape"], linewidth=1.5,
+                                 label="plain, $\\mu = 0$")
+    (heavy_path,) = ax_path.plot([], [], color=plots.COLORS["path"], linewidth=1.5,
+                                 label="heavy ball")
+    ax_path.set_xlim(0, n_max)
+    ax_path.set_ylim(*G_LIMITS)
+    ax_path.set_xlabel("step $n$")
+    ax_path.set_ylabel("iterate $g_n$")
+    ax_path.set_title("iterates, $f(y) = a(y - 2)$, $x = 0$")
+    ax_path.legend(loc="upper right", fontsize=8, framealpha=0.7)
+
+    (plain_error,) = ax_error.plot([], [], color=plots.COLORS["landscape"], linewidth=1.5)
+    (heavy_error,) = ax_error.plot([], [], color=plots.COLORS["path"], linewidth=1.5)
+    (plain_rate_line,) = ax_error.plot([], [], color=plots.COLORS["landscape"], linewidth=0.8,
+                                       linestyle="--")
+    (heavy_rate_line,) = ax_error.plot([], [], color=plots.COLORS["path"], linewidth=0.8,
+                                       linestyle="--")
+    ax_error.set_yscale("log")
+    ax_error.set_xlim(0, n_max)
+    ax_error.set_ylim(*ERROR_LIMITS)
+    ax_error.set_xlabel("step $n$")
+    ax_error.set_ylabel("error $|g_n - y^*|$")
+    ax_error.set_title(r"errors (log scale); dashed: $\rho^n |e_0|$")
+    ax_error.grid(True, which="major", alpha=0.3)
+    info = ax_error.text(0.04, 0.04, "", transform=ax_error.transAxes, va="bottom", fontsize=9)
+
+    smallest = ERROR_LIMITS[0] * 1e-3  # exact zeros are drawn just below the window
+
+    def draw(path_line, error_line, rate_line, path, rho):
+        steps = np.arange(path.size)
+        keep = _cut(path, *G_LIMITS)
+        path_line.set_data(steps[:keep], path[:keep])
+        errors = np.maximum(np.abs(path - Y_STAR), smallest)
+        keep = _cut(errors, 0.0, ERROR_LIMITS[1])
+        error_line.set_data(steps[:keep], errors[:keep])
+        # ρⁿ|e₀|, computed in logarithms (no overflow), cut where it leaves the window.
+        log_rho = np.log(max(rho, smallest))
+        log_line = np.log(e0) + steps * log_rho
+        predicted = np.exp(np.clip(log_line, np.log(smallest), np.log(ERROR_LIMITS[1]) + 1.0))
+        keep = _cut(predicted, 0.0, ERROR_LIMITS[1])
+        rate_line.set_data(steps[:keep], predicted[:keep])
+
+    def update(alpha, momentum, n_steps, a):
+        theta = (a, -a * Y_STAR)
+        rho_plain, rho_heavy = classify(alpha, momentum, a)
+        draw(plain_path, plain_error, plain_rate_line,
+             _path(theta, y0, alpha, n_steps, 0.0), rho_plain)
+        draw(heavy_path, heavy_error, heavy_rate_line,
+             _path(theta, y0, alpha, n_steps, momentum), rho_heavy)
+        # Plain text, not mathtext: parsing TeX on every frame costs time.
+        info.set_text(f"αc = 2αa² = {alpha * 2 * a * a:.3g}\n"
+                      f"ρ: plain {rho_plain:.3f}, heavy ball {rho_heavy:.3f}")
+        return message(alpha, momentum, a)
 
     controls = {
-        "n_steps": widgets.int_slider("unrolled steps N", *STEPS_RANGE, n_steps),
-        "alpha": widgets.float_slider("inner step α", *ALPHA_RANGE, 0.005, alpha),
-        "a0": widgets.float_slider("start a₀", *A0_RANGE, 0.05, a0),
-        "beta": widgets.float_slider("outer rate β", *BETA_RANGE, 0.0005, beta,
-                                     readout_format=".4f"),
+        "alpha": widgets.float_slider("step α", *ALPHA_RANGE, ALPHA_STEP, alpha),
+        "momentum": widgets.float_slider("momentum μ", *MOMENTUM_RANGE, MOMENTUM_STEP, momentum),
+        "n_steps": widgets.int_slider("steps N", *STEPS_RANGE, n_steps),
+        "a": widgets.float_slider("slope a", *A_RANGE, A_STEP, a),
     }
-    return widgets.Dashboard(figure, update, controls,
-                             animated=[unstable, *moving, numbers])
+    return widgets.Dashboard(
+        figure, update, controls,
+        animated=[plain_path, heavy_path, plain_error, heavy_error, plain_rate_line,
+                  heavy_rate_line, info],
+    )

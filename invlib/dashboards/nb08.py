@@ -1,127 +1,168 @@
-r"""Notebook 08: three estimates of :math:`\partial y^*/\partial a` against the step n.
+"""Notebook 08's dashboard: what training with a finite number of inner steps N learns.
 
-The line :math:`f(y) = a y + b` with b = −4 and x = 0 (the original problem), started at the
-original's seeded :math:`g_0 \approx -2.509`. Sliders set the step α, the number of steps N
-and the slope a. The panel draws, for n = 0 … N and on a log scale, how far each estimate
-of :math:`\partial y^*/\partial a = -y^*/a` is from it:
-
-- the unrolled derivative :math:`\partial g_n/\partial a`,
-- the implicit formula :math:`-\partial^2_{ya}L/\partial^2_{yy}L` evaluated at :math:`g_n`,
-- the one-step estimate :math:`-\alpha\,\partial^2_{ya}L(g_{n-1})`,
-
-and a vertical marker at :math:`n^* = 1/\ln(1/|q|)`, where the factor :math:`n|q|^{n-1}` of
-the unrolled error peaks (:math:`q = 1 - 2\alpha a^2`). For :math:`\alpha \ge 1/a^2` the steps
-do not converge: the moving artists are emptied and the message line says why.
+N descent steps from y₀ make the prediction affine in x: h_θ(x) = s(a)·x + c(a, b) with
+s(a) = (1 − q^N)/a, c(a, b) = q^N y₀ − s(a)·b and q = 1 − 2αa² (computed in invlib.line;
+notebook 08 derives them). Sliders N, α, the start a₀ and the outer rate β; every move retrains
+the line on the original data with invlib.train (no bounds) and redraws s(a) with its roots and
+the training path, T per epoch, and the trained prediction against the data.
 """
 
 import numpy as np
 
-from .. import data, gradients, line, plots, widgets
+from .. import data, plots, training, widgets
+from .._validate import DivergenceError
+from ..line import DATA_SLOPE, describe_end, offset, slope, slope_roots
 from ..models import Line
 
-#: The original problem's b and x (so y* = 4/a), and the slider ranges (min, max).
-B, X = -4.0, 0.0
-ALPHA_RANGE, STEPS_RANGE, A_RANGE = (0.005, 0.3), (1, 100), (1.0, 3.0)
-#: The fixed window: errors are drawn between these (log scale).
-ERROR_LIMITS = (1e-17, 1e4)
-#: Drawn values are clipped to this range, so that exact zeros (q = 0) stay finite on a
-#: log axis and nothing huge reaches the renderer.
-DRAWN = (1e-18, 1e6)
-#: α·a² within this of 1 counts as 1 (a slider value is not exactly 1/a²).
-EDGE = 1e-9
-#: One colour per estimator, shared with the notebook's figures.
-COLORS = {"unrolled": plots.COLORS["path"], "implicit": plots.COLORS["truth"],
-          "one-step": plots.COLORS["model"], "iterate": plots.COLORS["data"]}
+#: The truth of the original data (its exact inverse y = (x + 4)/2 has the slope
+#: DATA_SLOPE = 1/2 and the offset DATA_OFFSET = 2, from invlib.line).
+THETA_TRUE = (2.0, -4.0)
+#: Slider ranges (min, max) and the number of epochs of every retraining.
+STEPS_RANGE, ALPHA_RANGE, A0_RANGE, BETA_RANGE = (1, 60), (0.01, 0.15), (0.1, 4.5), (0.001, 0.008)
+N_EPOCHS = 1000
+#: The fixed windows: a for the slope panel, s, T, and the (x, y) window of the fit panel.
+A_LIMITS, S_LIMITS, LOSS_LIMITS = (0.0, 5.0), (-0.25, 1.75), (1e-12, 1e4)
+X_LIMITS, Y_LIMITS = (-10.0, 2.0), (-3.5, 3.5)
+#: Anything drawn is clipped to these, so that no huge number reaches the renderer.
+FAR, DRAWN_LOSS = 1e6, (1e-40, 1e40)
 
 
-def converges(alpha, a):
-    """True when the steps converge for the line: α·a² < 1, i.e. |q| < 1."""
-    return alpha * a * a < 1.0 - EDGE
+def _divergence_message(alpha, a0):
+    if alpha * a0 * a0 >= 1.0:
+        return (f"Training diverged: α·a₀² = {alpha * a0 * a0:.2f} ≥ 1, so already at the start "
+                f"the inner steps overshoot (|q| > 1) and T explodes. Start below "
+                f"a₀ = 1/√α = {1 / np.sqrt(alpha):.2f}, or lower α.")
+    return ("Training diverged: an outer step threw a to where the inner steps blow up "
+            "(|q| > 1). Lower β.")
 
 
-def message(alpha, a):
-    """The sentence for the learner: '' while the steps converge."""
-    if converges(alpha, a):
-        return ""
-    q = line.q(alpha, a)
-    return (f"α = {alpha:.3f} ≥ 1/a² = {1.0 / (a * a):.3f}: q = 1 − 2αa² = {q:.2f}, so the steps "
-            "do not converge. There is no limit y* for the iterates to approach, and no "
-            "estimate of ∂y*/∂a can improve with n. Lower α below 1/a².")
+def _outcome_message(outcome, alpha, beta, n_steps, stable_roots):
+    """The learner's message for a finished run ('' when it went for the near-true root)."""
+    a_limit = 1.0 / np.sqrt(alpha)
+    if outcome.kind == "cycle":
+        return (f"Training does not settle: {outcome.text}, across a valley too steep "
+                f"for β = {beta:g}. Lower β.")
+    if outcome.kind in ("root", "near root") and outcome.root > a_limit:
+        return (f"Zero loss with diverging inner steps: at a ≈ {outcome.root:.3f} > 1/√α, "
+                f"|q| > 1, yet exactly N = {n_steps} steps land on the data. "
+                "Run more steps and the predictions blow up.")
+    if outcome.kind in ("root", "near root") and stable_roots.size:
+        near_true = stable_roots[np.argmin(np.abs(stable_roots - THETA_TRUE[0]))]
+        if abs(outcome.root - near_true) > 1e-9:
+            verb = "found" if outcome.kind == "root" else "is heading for"
+            return (f"Zero loss with the wrong model: training {verb} the root "
+                    f"a ≈ {outcome.root:.3f} of s(a) = 1/2, far from the truth a = 2.")
+    if not stable_roots.size:
+        return (f"With N = {n_steps} and α = {alpha:g} no a with converging inner steps "
+                "(|q| < 1) reaches the slope 1/2: the truncated inversion cannot fit the data.")
+    return ""
 
 
-def errors(alpha, n_steps, a, y0):
-    r"""The errors of the three estimates of :math:`\partial y^*/\partial a` for n = 0 … N.
+def truncation_dashboard(n_steps=20, alpha=0.05, a0=3.4, beta=0.005):
+    """Sliders N, α, a₀, β; the slope s(a) with its roots, T per epoch, and the fit.
+    Each move retrains for N_EPOCHS epochs from θ₀ = (a₀, 0); a₀ = 3.4 is the original's rounded."""
+    problem = data.original_problem()
+    model = Line()
+    x, y, y0 = problem.x, problem.y, problem.y0_training
+    a_grid = np.linspace(*A_LIMITS, 401)[1:]
+    x_ends = np.array(X_LIMITS)
 
-    Returns a dict with the arrays ``"unrolled"``, ``"implicit"``, ``"one-step"`` (which
-    starts at n = 1: before the first step there is no step to differentiate) and
-    ``"iterate"`` (:math:`|g_n - y^*|`). Needs converging steps.
-    """
-    theta = (a, B)
-    exact = -(X - B) / a / a  # ∂y*/∂a = −y*/a
-    estimates = gradients.gradient_estimates(Line(), theta, X, y0, alpha, n_steps)
-    return {
-        "unrolled": np.abs(estimates.unrolled[:, 0] - exact),
-        "implicit": np.abs(estimates.implicit[:, 0] - exact),
-        "one-step": np.abs(estimates.one_step[1:, 0] - exact),
-        "iterate": np.abs(estimates.g - (X - B) / a),
-    }
+    figure, (ax_s, ax_T, ax_h) = plots.new_figure(3, width=3.4, height=3.2)
+    colors = plots.COLORS
 
+    # Left: the slope s(a), the level 1/2 the data need, the roots and the training path.
+    unstable = ax_s.axvspan(A_LIMITS[1], A_LIMITS[1], color="0.85", zorder=0,
+                            label=r"$|q| > 1$: diverging")
+    (s_curve,) = ax_s.plot(a_grid, a_grid, color=colors["landscape"], label=r"$s(a)$")
+    ax_s.axhline(DATA_SLOPE, color=colors["truth"], linestyle=":", label="data: 1/2")
+    (path,) = ax_s.plot([], [], ".", color=colors["model"], markersize=3,
+                        label="training path")
+    (start,) = ax_s.plot([], [], "o", color=colors["model"], markerfacecolor="none",
+                         markersize=7)
+    (end,) = ax_s.plot([], [], "*", color=colors["path"], markersize=12, label="trained $a$")
+    (roots_marker,) = ax_s.plot([], [], "o", color=colors["truth"], markersize=6,
+                                label="roots of $s = 1/2$")
+    ax_s.set_xlim(*A_LIMITS)
+    ax_s.set_ylim(*S_LIMITS)
+    ax_s.set_xlabel("$a$")
+    ax_s.set_ylabel(r"slope $s(a) = (1 - q^N)/a$")
+    ax_s.set_title("slope of the $N$-step prediction", fontsize="medium")
+    # Upper left: the grey zone (drawn on every frame, over the static background) starts at
+    # a = 1/√α ≥ 2.58 and never reaches the legend there.
+    ax_s.legend(loc="upper left", fontsize=7, framealpha=0.8)
 
-def gradients_dashboard(alpha=0.24, n_steps=60, a=2.0):
-    r"""Sliders α, N and a; the three errors against n on a log scale, with the peak n*.
+    # Middle: T per epoch.
+    curve = plots.plot_curve(ax_T, [1.0], "epoch", r"training loss $T(\theta)$",
+                             color=colors["model"])
+    ax_T.set_xlim(0, N_EPOCHS)
+    ax_T.set_ylim(*LOSS_LIMITS)
+    ax_T.grid(True, which="major", alpha=0.3)
+    ax_T.set_title("training, no bounds", fontsize="medium")
 
-    The default α = 0.24 (with a = 2, q = −0.92) shows the unrolled error climbing for
-    about 12 steps before it falls, while the implicit estimate falls from the start.
-    """
-    y0 = data.original_problem().y0_inversion
-    figure, ax = plots.new_figure(width=6.4, height=3.8)
-    first = errors(alpha, n_steps, a, y0)
-    lines = {}
-    for name, label in [("unrolled", r"unrolled $\partial g_n/\partial a$"),
-                        ("implicit", r"implicit formula at $g_n$"),
-                        ("one-step", r"one-step, $-\alpha\,\partial^2_{ya}L(g_{n-1})$")]:
-        start = 1 if name == "one-step" else 0
-        values = np.clip(first[name], *DRAWN)
-        (lines[name],) = ax.plot(np.arange(start, start + values.size), values,
-                                 color=COLORS[name], label=label, marker="o", markersize=2,
-                                 linewidth=1.4)
-    peak = ax.axvline(0.0, color="black", linestyle="--", linewidth=1,
-                      label=r"$n^* = 1/\ln(1/|q|)$")
-    ax.set_yscale("log")
-    ax.set_xlim(-1, STEPS_RANGE[1] + 1)
-    ax.set_ylim(*ERROR_LIMITS)
-    ax.set_xlabel("step $n$")
-    ax.set_ylabel(r"error in $\partial y^*/\partial a$")
-    ax.set_title(r"line $f(y) = a y - 4$, $x = 0$: three estimates of $\partial y^*/\partial a$",
-                 fontsize=10)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(loc="lower left", fontsize=8, framealpha=0.8)
-    # Top right stays clear at the defaults: the errors there have already fallen.
-    info = ax.text(0.98, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=9)
+    # Right: the data, the exact inverse of the truth, the N-step prediction, and the
+    # exact inverse of the trained θ (the prediction with the inversion run to the end).
+    ax_h.plot(x_ends, (x_ends - THETA_TRUE[1]) / THETA_TRUE[0], color=colors["truth"],
+              label="truth $(x + 4)/2$")
+    (h_line,) = ax_h.plot([], [], color=colors["model"], label=r"$h_\theta(x)$, $N$ steps")
+    (exact_line,) = ax_h.plot([], [], color=colors["path"], linestyle="--",
+                              label=r"$(x - b)/a$, $N \to \infty$")
+    ax_h.plot(x, y, "o", color=colors["data"], label="data")
+    ax_h.text(0.03, 0.97, "data:     s = 0.5,  c = 2", transform=ax_h.transAxes, ha="left",
+              va="top", fontsize=8)
+    numbers = ax_h.text(0.03, 0.89, "", transform=ax_h.transAxes, ha="left", va="top",
+                        fontsize=8, color=colors["model"])
+    ax_h.set_xlim(*X_LIMITS)
+    ax_h.set_ylim(*Y_LIMITS)
+    ax_h.set_xlabel("observation $x$")
+    ax_h.set_ylabel("prediction of $y$")
+    ax_h.set_title("trained prediction", fontsize="medium")
+    ax_h.legend(loc="lower right", fontsize=7)
 
-    def update(alpha, n_steps, a):
-        q = line.q(alpha, a)
-        if not converges(alpha, a):
-            for curve in lines.values():
-                curve.set_data([], [])
-            peak.set_visible(False)
-            info.set_text(f"q = {q:.3f}: no convergence".replace("-", "−"))
-            return message(alpha, a)
-        found = errors(alpha, n_steps, a, y0)
-        for name, curve in lines.items():
-            start = 1 if name == "one-step" else 0
-            values = np.clip(found[name], *DRAWN)
-            curve.set_data(np.arange(start, start + values.size), values)
-        n_star = gradients.peak_step(q)
-        peak.set_xdata([n_star, n_star])
-        peak.set_visible(True)
-        # Plain text, not mathtext: parsing TeX on every frame would cost ~20 ms.
-        info.set_text(f"q = 1 − 2αa² = {q:.3f},  n* = {n_star:.1f}".replace("-", "−"))
-        return ""
+    moving = [s_curve, path, start, end, roots_marker, curve, h_line, exact_line]
+
+    def show_unstable(alpha):
+        limit = min(1.0 / np.sqrt(alpha), A_LIMITS[1])
+        unstable.set_x(limit)
+        unstable.set_width(A_LIMITS[1] - limit)
+
+    def update(n_steps, alpha, a0, beta):
+        show_unstable(alpha)
+        s_curve.set_data(a_grid, np.clip(slope(a_grid, alpha, n_steps), -FAR, FAR))
+        roots = slope_roots(DATA_SLOPE, alpha, n_steps, a_max=A_LIMITS[1] + 1.0)
+        stable_roots = roots[roots < 1.0 / np.sqrt(alpha)]
+        roots_marker.set_data(roots, np.full(roots.size, DATA_SLOPE))
+        start.set_data([a0], [np.clip(slope(a0, alpha, n_steps), -FAR, FAR)])
+        try:
+            fit = training.train(model, x, y, (a0, 0.0), y0, alpha, beta, n_steps, N_EPOCHS)
+        except DivergenceError:
+            for artist in (path, end, curve, h_line, exact_line):
+                artist.set_data([], [])
+            numbers.set_text("diverged")
+            return _divergence_message(alpha, a0)
+        a, b = fit.theta
+        every = max(1, N_EPOCHS // 200)
+        a_path = fit.thetas[::every, 0]
+        path.set_data(np.clip(a_path, -FAR, FAR),
+                      np.clip(slope(a_path, alpha, n_steps), -FAR, FAR))
+        end.set_data([a], [np.clip(slope(a, alpha, n_steps), -FAR, FAR)])
+        curve.set_data(np.arange(fit.losses.size), np.clip(fit.losses, *DRAWN_LOSS))
+        s, c = slope(a, alpha, n_steps), offset(fit.theta, y0, alpha, n_steps)
+        h_line.set_data(x_ends, np.clip(s * x_ends + c, -FAR, FAR))
+        if a != 0.0:
+            exact_line.set_data(x_ends, np.clip((x_ends - b) / a, -FAR, FAR))
+        else:
+            exact_line.set_data([], [])
+        # Plain text, short: every glyph drawn costs time on each frame.
+        numbers.set_text(f"trained: s = {s:.5f},  c = {c:.5f}")
+        outcome = describe_end(fit, roots)
+        return _outcome_message(outcome, alpha, beta, n_steps, stable_roots)
 
     controls = {
-        "alpha": widgets.float_slider("step α", *ALPHA_RANGE, 0.005, alpha),
-        "n_steps": widgets.int_slider("steps N", *STEPS_RANGE, n_steps),
-        "a": widgets.float_slider("slope a", *A_RANGE, 0.05, a),
+        "n_steps": widgets.int_slider("unrolled steps N", *STEPS_RANGE, n_steps),
+        "alpha": widgets.float_slider("inner step α", *ALPHA_RANGE, 0.005, alpha),
+        "a0": widgets.float_slider("start a₀", *A0_RANGE, 0.05, a0),
+        "beta": widgets.float_slider("outer rate β", *BETA_RANGE, 0.0005, beta,
+                                     readout_format=".4f"),
     }
-    return widgets.Dashboard(figure, update, controls, animated=[*lines.values(), peak, info])
+    return widgets.Dashboard(figure, update, controls,
+                             animated=[unstable, *moving, numbers])

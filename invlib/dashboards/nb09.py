@@ -1,116 +1,114 @@
-"""Notebook 09's dashboard: classifying digits by inversion, with sliders for α and N.
+"""Notebook 09's dashboard: three estimates of ∂y*/∂a against the step n.
 
-The templates are trained once (invlib.data.digits); the sliders change how the prediction is
-run. Left: test accuracy against N at the current α, trained templates and class means. Right:
-the trained templates' mistakes at (α, N), the confusion matrix without its diagonal. A frame
-runs no steps (invlib.templates.SpectralPredictor); from α ≥ 1/λ_max(WWᵀ) on the dashboard says
-the steps diverge and draws nothing non-finite.
+The line f(y) = a·y + b with b = −4 and x = 0 (the original problem), started at the seeded
+g₀ ≈ −2.509; sliders α, N and a. It draws against n = 0 … N, on a log scale, how far from
+∂y*/∂a = −y*/a are the unrolled ∂g_n/∂a, the implicit formula −(∂²L/∂y∂a)/(∂²L/∂y²) at g_n and
+the one-step estimate −α ∂²L/∂y∂a(g_{n−1}), with a marker at n* = 1/ln(1/|q|), where the
+unrolled error's factor n|q|^(n−1) peaks (invlib.gradients; notebook 09 derives it). For
+α ≥ 1/a² the steps do not converge: the moving artists are emptied and the message says why.
 """
 
 import numpy as np
 
-from .. import data, plots, templates, widgets
+from .. import data, gradients, line, plots, widgets
+from ..models import Line
 
-#: Slider ranges: (min, max).
-ALPHA_RANGE, STEPS_RANGE = (0.0005, 0.012), (1, 100)
-#: The colour scale of the mistakes (counts of test images off the diagonal).
-MISTAKE_LIMIT = 10
-#: The accuracy panel's window.
-ACCURACY_LIMITS = (0.8, 0.96)
-
-
-def divergence_message(alpha, limit, lam_max):
-    """The sentence for a step beyond the stability limit."""
-    factor = abs(1.0 - 2.0 * alpha * lam_max)
-    return (f"α = {alpha:.4f} ≥ 1/λ_max(WWᵀ) = {limit:.4f}: along the top eigenvector each "
-            f"step multiplies the weights by |1 − 2αλ_max| = {factor:.2f} ≥ 1, so they grow "
-            f"without bound as N grows and the classes become meaningless. Lower α below "
-            f"{limit:.4f}.")
-
-
-def curve_steps(n_max):
-    """The N at which the accuracy curve is evaluated: every N up to 20, then every 5th."""
-    return np.union1d(np.arange(1, min(n_max, 20) + 1), np.arange(20, n_max + 1, 5))
+#: The original problem's b and x (so y* = 4/a), and the slider ranges (min, max).
+B, X = -4.0, 0.0
+ALPHA_RANGE, STEPS_RANGE, A_RANGE = (0.005, 0.3), (1, 100), (1.0, 3.0)
+#: The fixed window: errors are drawn between these (log scale).
+ERROR_LIMITS = (1e-17, 1e4)
+#: Drawn values are clipped to this range, so that exact zeros (q = 0) stay finite on a
+#: log axis and nothing huge reaches the renderer.
+DRAWN = (1e-18, 1e6)
+#: α·a² within this of 1 counts as 1 (a slider value is not exactly 1/a²).
+EDGE = 1e-9
+#: One colour per estimator, shared with the notebook's figures.
+COLORS = {"unrolled": plots.COLORS["path"], "implicit": plots.COLORS["truth"],
+          "one-step": plots.COLORS["model"], "iterate": plots.COLORS["data"]}
 
 
-def digits_dashboard(alpha=data.Digits.alpha, n_steps=data.Digits.n_steps, W=None):
-    """Sliders α and N; accuracy against N and the mistakes. W: the trained templates, if the
-    caller has them (by default invlib.data.digits().W_trained)."""
-    digits = data.digits()
-    X_test, y_test = digits.X_test, digits.y_test
-    W = digits.W_trained if W is None else templates.check_templates(W)
-    trained = templates.SpectralPredictor(W, X_test)
-    means = templates.SpectralPredictor(digits.W_means, X_test)
-    K = W.shape[0]
-    n_test = y_test.size
-    steps = curve_steps(STEPS_RANGE[1])
-    cache = {}  # the accuracy curves of the last α: moving N alone does not recompute them
+def converges(alpha, a):
+    """True when the steps converge for the line: α·a² < 1, i.e. |q| < 1."""
+    return alpha * a * a < 1.0 - EDGE
 
-    def accuracy_curve(predictor, alpha):
-        weights = predictor.weights_for_steps(alpha, steps)
-        return np.mean(np.argmax(weights, axis=-1) == y_test[:, None], axis=0)
 
-    figure, (ax_acc, ax_conf) = plots.new_figure(2, width=4.3, height=3.6)
+def message(alpha, a):
+    """The sentence for the learner: '' while the steps converge."""
+    if converges(alpha, a):
+        return ""
+    q = line.q(alpha, a)
+    return (f"α = {alpha:.3f} ≥ 1/a² = {1.0 / (a * a):.3f}: q = 1 − 2αa² = {q:.2f}, so the steps "
+            "do not converge. There is no limit y* for the iterates to approach, and no "
+            "estimate of ∂y*/∂a can improve with n. Lower α below 1/a².")
 
-    (curve,) = ax_acc.plot([], [], color=plots.COLORS["model"], label="trained templates")
-    (curve_means,) = ax_acc.plot([], [], color=plots.COLORS["landscape"], linestyle="--",
-                                 label="class means (untrained)")
-    (marker,) = ax_acc.plot([], [], "o", color=plots.COLORS["path"], label="current N")
-    ax_acc.axvline(data.Digits.n_steps, color=plots.COLORS["data"], linestyle=":", linewidth=1,
-                   label=f"trained with N = {data.Digits.n_steps}")
-    ax_acc.set_xlim(0, STEPS_RANGE[1] + 1)
-    ax_acc.set_ylim(*ACCURACY_LIMITS)
-    ax_acc.set_xlabel("inversion steps $N$")
-    ax_acc.set_ylabel("test accuracy")
-    ax_acc.set_title("accuracy on the 450 test images")
-    ax_acc.grid(True, alpha=0.3)
-    ax_acc.legend(loc="upper right", fontsize=7)
-    headline = ax_acc.text(0.03, 0.04, "", transform=ax_acc.transAxes, fontsize=9,
-                           va="bottom")  # no box: text is the slowest thing to draw
 
-    # A mesh of 10×10 cells, not an image: it redraws in about a millisecond.
-    edges = np.arange(K + 1) - 0.5
-    matrix = ax_conf.pcolormesh(edges, edges, np.zeros((K, K)), cmap="Reds", vmin=0,
-                                vmax=MISTAKE_LIMIT)
-    figure.colorbar(matrix, ax=ax_conf, label="test images")
-    ax_conf.set_xlim(edges[0], edges[-1])
-    ax_conf.set_ylim(edges[-1], edges[0])  # class 0 at the top, as in a table
-    ax_conf.set_aspect("equal")
-    ax_conf.set_xticks(range(K))
-    ax_conf.set_yticks(range(K))
-    ax_conf.set_xlabel("predicted class")
-    ax_conf.set_ylabel("true class")
-    ax_conf.set_title("mistakes of the trained templates")
+def errors(alpha, n_steps, a, y0):
+    """|estimate − ∂y*/∂a| of the three estimates for n = 0 … N, and |g_n − y*| (converging steps).
+    Returns a dict: "unrolled", "implicit", "one-step" (from n = 1, one shorter) and "iterate"."""
+    theta = (a, B)
+    exact = -(X - B) / a / a  # ∂y*/∂a = −y*/a
+    estimates = gradients.gradient_estimates(Line(), theta, X, y0, alpha, n_steps)
+    return {
+        "unrolled": np.abs(estimates.unrolled[:, 0] - exact),
+        "implicit": np.abs(estimates.implicit[:, 0] - exact),
+        "one-step": np.abs(estimates.one_step[1:, 0] - exact),
+        "iterate": np.abs(estimates.g - (X - B) / a),
+    }
 
-    def update(alpha, n_steps):
-        if alpha >= trained.limit:
-            cache.clear()
-            for line in (curve, curve_means, marker):
-                line.set_data([], [])
-            matrix.set_array(np.zeros(K * K))
-            headline.set_text("the steps diverge: no prediction")
-            headline.set_color("#b00020")
-            return divergence_message(alpha, trained.limit, trained.eigenvalues[-1])
-        if cache.get("alpha") != alpha:
-            cache.update(alpha=alpha, trained=accuracy_curve(trained, alpha),
-                         means=accuracy_curve(means, alpha))
-        curve.set_data(steps, cache["trained"])
-        curve_means.set_data(steps, cache["means"])
-        predicted = np.argmax(trained.weights(alpha, n_steps), axis=-1)
-        counts = templates.confusion_matrix(predicted, y_test, K)
-        right = int(np.trace(counts))
-        marker.set_data([n_steps], [right / n_test])
-        mistakes = counts.copy()
-        np.fill_diagonal(mistakes, 0)
-        matrix.set_array(mistakes.ravel())
-        headline.set_text(f"N = {n_steps}: {right}/{n_test} right ({right / n_test:.1%})")
-        headline.set_color("black")
+
+def gradients_dashboard(alpha=0.24, n_steps=60, a=2.0):
+    """Sliders α, N and a; the three errors against n on a log scale, with the peak n*.
+    Default α = 0.24, a = 2 (q = −0.92): the unrolled error climbs ~12 steps, the implicit falls."""
+    y0 = data.original_problem().y0_inversion
+    figure, ax = plots.new_figure(width=6.4, height=3.8)
+    first = errors(alpha, n_steps, a, y0)
+    lines = {}
+    for name, label in [("unrolled", r"unrolled $\partial g_n/\partial a$"),
+                        ("implicit", r"implicit formula at $g_n$"),
+                        ("one-step", r"one-step, $-\alpha\,\partial^2_{ya}L(g_{n-1})$")]:
+        start = 1 if name == "one-step" else 0
+        values = np.clip(first[name], *DRAWN)
+        (lines[name],) = ax.plot(np.arange(start, start + values.size), values,
+                                 color=COLORS[name], label=label, marker="o", markersize=2,
+                                 linewidth=1.4)
+    peak = ax.axvline(0.0, color="black", linestyle="--", linewidth=1,
+                      label=r"$n^* = 1/\ln(1/|q|)$")
+    ax.set_yscale("log")
+    ax.set_xlim(-1, STEPS_RANGE[1] + 1)
+    ax.set_ylim(*ERROR_LIMITS)
+    ax.set_xlabel("step $n$")
+    ax.set_ylabel(r"error in $\partial y^*/\partial a$")
+    ax.set_title(r"line $f(y) = a y - 4$, $x = 0$: three estimates of $\partial y^*/\partial a$",
+                 fontsize=10)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(loc="lower left", fontsize=8, framealpha=0.8)
+    # Top right stays clear at the defaults: the errors there have already fallen.
+    info = ax.text(0.98, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=9)
+
+    def update(alpha, n_steps, a):
+        q = line.q(alpha, a)
+        if not converges(alpha, a):
+            for curve in lines.values():
+                curve.set_data([], [])
+            peak.set_visible(False)
+            info.set_text(f"q = {q:.3f}: no convergence".replace("-", "−"))
+            return message(alpha, a)
+        found = errors(alpha, n_steps, a, y0)
+        for name, curve in lines.items():
+            start = 1 if name == "one-step" else 0
+            values = np.clip(found[name], *DRAWN)
+            curve.set_data(np.arange(start, start + values.size), values)
+        n_star = gradients.peak_step(q)
+        peak.set_xdata([n_star, n_star])
+        peak.set_visible(True)
+        # Plain text, not mathtext: parsing TeX on every frame would cost ~20 ms.
+        info.set_text(f"q = 1 − 2αa² = {q:.3f},  n* = {n_star:.1f}".replace("-", "−"))
         return ""
 
     controls = {
-        "alpha": widgets.float_slider("inner step α", *ALPHA_RANGE, 0.0005, alpha,
-                                      readout_format=".4f"),
-        "n_steps": widgets.int_slider("inversion steps N", *STEPS_RANGE, n_steps),
+        "alpha": widgets.float_slider("step α", *ALPHA_RANGE, 0.005, alpha),
+        "n_steps": widgets.int_slider("steps N", *STEPS_RANGE, n_steps),
+        "a": widgets.float_slider("slope a", *A_RANGE, 0.05, a),
     }
-    return widgets.Dashboard(figure, update, controls,
-                             animated=[curve, curve_means, marker, headline, matrix])
+    return widgets.Dashboard(figure, update, controls, animated=[*lines.values(), peak, info])

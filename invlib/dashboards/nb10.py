@@ -1,83 +1,116 @@
-"""Notebook 10's dashboard: the template model run forwards, one slider per latent weight.
+"""Notebook 10's dashboard: classifying digits by inversion, with sliders for α and N.
 
-Ten sliders set the code z; the figure draws z as bars and the image x = Wᵀz twice, with the
-class-mean and with the trained templates (invlib.data.digits): one code, two images. Pixels
-are drawn on a fixed grey scale [0, 1], clipped; a code far outside it gets a message.
+The templates are trained once (invlib.data.digits); the sliders change how the prediction is
+run. Left: test accuracy against N at the current α, trained templates and class means. Right:
+the trained templates' mistakes at (α, N), the confusion matrix without its diagonal. A frame
+runs no steps (invlib.templates.SpectralPredictor); from α ≥ 1/λ_max(WWᵀ) on the dashboard says
+the steps diverge and draws nothing non-finite.
 """
 
 import numpy as np
 
 from .. import data, plots, templates, widgets
 
-#: The slider range of every latent weight, and its step.
-WEIGHT_RANGE, WEIGHT_STEP = (-1.0, 1.5), 0.05
-#: The grey scale of the images (real digits have pixels in [0, 1]).
-PIXEL_LIMITS = (0.0, 1.0)
-#: Pixels beyond this distance outside [0, 1] earn a message.
-FAR_OUTSIDE = 0.5
-#: The bar chart's window.
-BAR_LIMITS = (-1.1, 1.6)
+#: Slider ranges: (min, max).
+ALPHA_RANGE, STEPS_RANGE = (0.0005, 0.012), (1, 100)
+#: The colour scale of the mistakes (counts of test images off the diagonal).
+MISTAKE_LIMIT = 10
+#: The accuracy panel's window.
+ACCURACY_LIMITS = (0.8, 0.96)
 
 
-def code_from(values, K=10):
-    """The latent code as an array from the slider values ``z0`` … ``z9``."""
-    return np.array([values[f"z{k}"] for k in range(K)], dtype=float)
+def divergence_message(alpha, limit, lam_max):
+    """The sentence for a step beyond the stability limit."""
+    factor = abs(1.0 - 2.0 * alpha * lam_max)
+    return (f"α = {alpha:.4f} ≥ 1/λ_max(WWᵀ) = {limit:.4f}: along the top eigenvector each "
+            f"step multiplies the weights by |1 − 2αλ_max| = {factor:.2f} ≥ 1, so they grow "
+            f"without bound as N grows and the classes become meaningless. Lower α below "
+            f"{limit:.4f}.")
 
 
-def range_message(images):
-    """'' while every generated pixel lies within [−0.5, 1.5]; otherwise what is wrong."""
-    low = min(float(image.min()) for image in images)
-    high = max(float(image.max()) for image in images)
-    if low >= PIXEL_LIMITS[0] - FAR_OUTSIDE and high <= PIXEL_LIMITS[1] + FAR_OUTSIDE:
+def curve_steps(n_max):
+    """The N at which the accuracy curve is evaluated: every N up to 20, then every 5th."""
+    return np.union1d(np.arange(1, min(n_max, 20) + 1), np.arange(20, n_max + 1, 5))
+
+
+def digits_dashboard(alpha=data.Digits.alpha, n_steps=data.Digits.n_steps, W=None):
+    """Sliders α and N; accuracy against N and the mistakes. W: the trained templates, if the
+    caller has them (by default invlib.data.digits().W_trained)."""
+    digits = data.digits()
+    X_test, y_test = digits.X_test, digits.y_test
+    W = digits.W_trained if W is None else templates.check_templates(W)
+    trained = templates.SpectralPredictor(W, X_test)
+    means = templates.SpectralPredictor(digits.W_means, X_test)
+    K = W.shape[0]
+    n_test = y_test.size
+    steps = curve_steps(STEPS_RANGE[1])
+    cache = {}  # the accuracy curves of the last α: moving N alone does not recompute them
+
+    def accuracy_curve(predictor, alpha):
+        weights = predictor.weights_for_steps(alpha, steps)
+        return np.mean(np.argmax(weights, axis=-1) == y_test[:, None], axis=0)
+
+    figure, (ax_acc, ax_conf) = plots.new_figure(2, width=4.3, height=3.6)
+
+    (curve,) = ax_acc.plot([], [], color=plots.COLORS["model"], label="trained templates")
+    (curve_means,) = ax_acc.plot([], [], color=plots.COLORS["landscape"], linestyle="--",
+                                 label="class means (untrained)")
+    (marker,) = ax_acc.plot([], [], "o", color=plots.COLORS["path"], label="current N")
+    ax_acc.axvline(data.Digits.n_steps, color=plots.COLORS["data"], linestyle=":", linewidth=1,
+                   label=f"trained with N = {data.Digits.n_steps}")
+    ax_acc.set_xlim(0, STEPS_RANGE[1] + 1)
+    ax_acc.set_ylim(*ACCURACY_LIMITS)
+    ax_acc.set_xlabel("inversion steps $N$")
+    ax_acc.set_ylabel("test accuracy")
+    ax_acc.set_title("accuracy on the 450 test images")
+    ax_acc.grid(True, alpha=0.3)
+    ax_acc.legend(loc="upper right", fontsize=7)
+    headline = ax_acc.text(0.03, 0.04, "", transform=ax_acc.transAxes, fontsize=9,
+                           va="bottom")  # no box: text is the slowest thing to draw
+
+    # A mesh of 10×10 cells, not an image: it redraws in about a millisecond.
+    edges = np.arange(K + 1) - 0.5
+    matrix = ax_conf.pcolormesh(edges, edges, np.zeros((K, K)), cmap="Reds", vmin=0,
+                                vmax=MISTAKE_LIMIT)
+    figure.colorbar(matrix, ax=ax_conf, label="test images")
+    ax_conf.set_xlim(edges[0], edges[-1])
+    ax_conf.set_ylim(edges[-1], edges[0])  # class 0 at the top, as in a table
+    ax_conf.set_aspect("equal")
+    ax_conf.set_xticks(range(K))
+    ax_conf.set_yticks(range(K))
+    ax_conf.set_xlabel("predicted class")
+    ax_conf.set_ylabel("true class")
+    ax_conf.set_title("mistakes of the trained templates")
+
+    def update(alpha, n_steps):
+        if alpha >= trained.limit:
+            cache.clear()
+            for line in (curve, curve_means, marker):
+                line.set_data([], [])
+            matrix.set_array(np.zeros(K * K))
+            headline.set_text("the steps diverge: no prediction")
+            headline.set_color("#b00020")
+            return divergence_message(alpha, trained.limit, trained.eigenvalues[-1])
+        if cache.get("alpha") != alpha:
+            cache.update(alpha=alpha, trained=accuracy_curve(trained, alpha),
+                         means=accuracy_curve(means, alpha))
+        curve.set_data(steps, cache["trained"])
+        curve_means.set_data(steps, cache["means"])
+        predicted = np.argmax(trained.weights(alpha, n_steps), axis=-1)
+        counts = templates.confusion_matrix(predicted, y_test, K)
+        right = int(np.trace(counts))
+        marker.set_data([n_steps], [right / n_test])
+        mistakes = counts.copy()
+        np.fill_diagonal(mistakes, 0)
+        matrix.set_array(mistakes.ravel())
+        headline.set_text(f"N = {n_steps}: {right}/{n_test} right ({right / n_test:.1%})")
+        headline.set_color("black")
         return ""
-    return (f"The generated pixels reach from {low:.2f} to {high:.2f}, far outside the [0, 1] "
-            "of real digits: the grey scale is clipped at white and black. Codes of real "
-            "digits have a few weights of about 1 or less; try smaller weights.")
-
-
-def latent_dashboard(code=None, W_trained=None):
-    """Ten sliders for z; the code as bars and the images Wᵀz of both models. code: the start
-    (default: 1 for template 3, 0 elsewhere); W_trained: default invlib.data.digits().W_trained."""
-    W_means = data.digits().W_means
-    if W_trained is None:
-        W_trained = data.digits().W_trained
-    W_trained = templates.check_templates(W_trained, "W_trained")
-    K = W_means.shape[0]
-    if code is None:
-        code = np.eye(K)[3]
-    code = np.asarray(code, dtype=float)
-
-    figure, (ax_code, ax_means, ax_trained) = plots.new_figure(3, width=2.9, height=2.9)
-    bars = ax_code.bar(range(K), np.zeros(K), color=plots.COLORS["model"])
-    ax_code.axhline(0.0, color="black", linewidth=0.8)
-    ax_code.set_xticks(range(K))
-    ax_code.set_ylim(*BAR_LIMITS)
-    ax_code.set_xlabel("template $k$")
-    ax_code.set_ylabel("latent weight $z_k$")
-    ax_code.set_title("the code $z$")
-
-    pictures = []
-    for ax, title in ((ax_means, "class-mean templates"), (ax_trained, "trained templates")):
-        image = ax.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=PIXEL_LIMITS[0],
-                          vmax=PIXEL_LIMITS[1], interpolation="nearest")
-        ax.set_title(f"$x = W^\\top z$, {title}", fontsize=9)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        pictures.append(image)
-
-    def update(**values):
-        z = code_from(values, K)
-        for bar, weight in zip(bars, z):
-            bar.set_height(weight)
-        generated = [templates.generate(W, z).reshape(8, 8) for W in (W_means, W_trained)]
-        for image, pixels in zip(pictures, generated):
-            # Clipped to the grey scale's window: the picture is the same, the numbers tame.
-            image.set_data(np.clip(pixels, PIXEL_LIMITS[0] - 1.0, PIXEL_LIMITS[1] + 1.0))
-        return range_message(generated)
 
     controls = {
-        f"z{k}": widgets.float_slider(f"z{k} (template {k})", *WEIGHT_RANGE, WEIGHT_STEP,
-                                      float(code[k]), readout_format=".2f")
-        for k in range(K)
+        "alpha": widgets.float_slider("inner step α", *ALPHA_RANGE, 0.0005, alpha,
+                                      readout_format=".4f"),
+        "n_steps": widgets.int_slider("inversion steps N", *STEPS_RANGE, n_steps),
     }
-    return widgets.Dashboard(figure, update, controls, animated=[*bars, *pictures])
+    return widgets.Dashboard(figure, update, controls,
+                             animated=[curve, curve_means, marker, headline, matrix])

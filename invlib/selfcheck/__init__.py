@@ -1,19 +1,25 @@
 """Self-checks for the exercises (upper floor): say what is wrong, not just "wrong".
 
-Each notebook's checks live in a module of their own (``invlib.selfcheck.nb01`` …) and
-return a :class:`Feedback`, which prints as one line and is truthy when the answer is right.
-The notebooks ship with every answer set to ``None`` (the solutions stay hidden until the
-learner opens them); :func:`exercise` makes a check say so instead of failing.
+Each notebook's checks live in a module of their own (invlib.selfcheck.nb01 for notebook 01, …)
+and return a Feedback, which prints as one line and is truthy when the answer is right. The
+notebooks ship with every answer set to None (the solutions stay hidden until the learner opens
+them); `exercise` makes a check say so instead of failing.
 """
 
 import functools
+import html
+import math
 import numbers
 
 import numpy as np
 
+#: How a verdict looks in a notebook: a mark and a colour bar that differ in shape, not only hue.
+STYLE = {True: ("✔", "Correct", "#009E73"), False: ("✘", "Not yet", "#D55E00")}
+
 
 class Feedback:
-    """The verdict on an answer: ``ok`` and a sentence saying why."""
+    """The verdict on an answer: ok, and a sentence saying why; shown as a marked box (HTML),
+    with a one-line plain-text fallback ("Correct: …" / "Not yet: …")."""
 
     def __init__(self, ok, message):
         self.ok = bool(ok)
@@ -25,12 +31,18 @@ class Feedback:
     def __repr__(self):
         return ("Correct: " if self.ok else "Not yet: ") + self.message
 
+    def _repr_html_(self):
+        mark, word, colour = STYLE[self.ok]
+        return (f'<div role="status" style="border-left: 6px solid {colour}; padding: 4px 10px; '
+                f'font-family: sans-serif; line-height: 1.4"><strong>{mark} {word}:</strong> '
+                f'{html.escape(self.message)}</div>')
+
 
 NO_ANSWER = "replace None with your answer, then run this cell again."
 
 
 def exercise(check):
-    """Decorate a check: while any answer is still ``None``, it says so and checks nothing."""
+    """Decorate a check: while any answer is still None, it says so and checks nothing."""
 
     @functools.wraps(check)
     def checked(*answers, **options):
@@ -50,11 +62,19 @@ def as_number(answer, name):
     return float(answer)
 
 
+def rounds_to(value, expected, digits=3):
+    """True when value agrees with expected to the given number of significant digits."""
+    if expected == 0:
+        return value == 0
+    unit = 10.0 ** (math.floor(math.log10(abs(expected))) - digits + 1)
+    return abs(value - expected) <= 0.5 * unit * (1 + 1e-9)
+
+
 def check_number(answer, expected, name, rtol=1e-6, atol=1e-9, hints=()):
     """Compare a numeric answer with the expected value and explain the difference.
 
-    ``hints`` is a list of (wrong value, explanation) pairs for mistakes learners make
-    often; an answer close to one of them gets that explanation.
+    Three significant digits are enough, as the notebooks round; hints is a list of
+    (wrong value, explanation) pairs for common mistakes, told when the answer matches one.
     """
     value = as_number(answer, name)
     if isinstance(value, Feedback):
@@ -64,14 +84,20 @@ def check_number(answer, expected, name, rtol=1e-6, atol=1e-9, hints=()):
     for wrong, explanation in hints:
         if np.isclose(value, wrong, rtol=rtol, atol=atol):
             return Feedback(False, explanation)
+    if rounds_to(value, expected):
+        return Feedback(True, f"{name} = {value:.6g} (to three significant digits; more "
+                              f"exactly {expected:.6g}).")
     if expected != 0 and np.isclose(value, -expected, rtol=rtol, atol=atol):
         return Feedback(False, f"{name} has the wrong sign.")
+    if expected != 0 and abs(value - expected) <= 0.02 * abs(expected):
+        return Feedback(False, f"close — {name} = {value:.6g} is within 2 % of the answer: give "
+                               "three significant digits.")
     direction = "too large" if value > expected else "too small"
     return Feedback(False, f"{name} = {value:.6g} is {direction}.")
 
 
 def __getattr__(name):
-    """``selfcheck.nb02`` imports the checks of notebook 02 on first use."""
+    """`selfcheck.nb02` imports the checks of notebook 02 on first use."""
     import importlib
 
     if name.startswith("nb"):

@@ -32,10 +32,8 @@ class CheckItem(NamedTuple):
 
 
 class InstallationReport:
-    """The result of :func:`check_installation`: one :class:`CheckItem` per requirement.
-
-    Truthy when every item passed; prints as one line per item and a verdict.
-    """
+    """The result of check_installation, one CheckItem per requirement.
+    Truthy when every item passed; prints as one line per item and a verdict."""
 
     def __init__(self, items):
         self.items = list(items)
@@ -90,7 +88,7 @@ def _check_python():
 
 
 def _check_module(name, minimum):
-    """Import ``name`` and compare its ``__version__`` with ``minimum`` (major, minor)."""
+    """Import `name` and compare its __version__ with `minimum` (major, minor)."""
     need = _dotted(minimum)
     try:
         module = importlib.import_module(name)
@@ -161,14 +159,8 @@ def _check_inversion():
 
 
 def check_installation():
-    """Check that the series can run here; returns an :class:`InstallationReport`.
-
-    Checks Python, numpy, sympy, matplotlib, ipywidgets (each at least the version the
-    series needs) and invlib, then inverts x = 0 through the line f(y) = 2y − 4 with
-    invlib (the answer is y = 2.00). Every item reads "OK …" or says what to do. Version
-    numbers appear only for a version that is too old, so the report is the same on
-    every machine where all is well.
-    """
+    """Check Python, numpy, sympy, matplotlib, ipywidgets (versions), invlib, and that x = 0
+    through f(y) = 2y − 4 inverts to y = 2.00; returns an InstallationReport."""
     items = [_check_python()]
     items += [_check_module(name, minimum) for name, minimum in MINIMUM_VERSIONS]
     items.append(_check_invlib())

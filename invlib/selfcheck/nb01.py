@@ -1,8 +1,8 @@
-r"""Self-checks for notebook 01, the loss landscape of inverting the line f(y) = a·y + b.
+"""Self-checks for notebook 01, the loss landscape of inverting the line f(y) = a·y + b.
 
-Each exercise's numbers are constants here, so that the notebook and the check agree.
-Every check returns a :class:`invlib.selfcheck.Feedback`; a wrong answer that matches a
-common mistake is told which mistake.
+Each exercise's numbers are constants here, so that the notebook and the check agree. Every
+check returns an invlib.selfcheck.Feedback; a wrong answer that matches a common mistake is
+told which mistake.
 """
 
 from . import Feedback, as_number, check_number, exercise
@@ -11,7 +11,7 @@ from . import Feedback, as_number, check_number, exercise
 MINIMISER = {"a": 0.5, "b": 1.0, "x": 3.0}
 #: Exercise 2: the curvature d²L/dy² = 2a², asked at the point y.
 CURVATURE = {"a": 3.0, "b": -1.0, "x": 2.0, "y": 5.0}
-#: Exercise 3: the width of the interval of y where L(y) = a²(y − y*)² ≤ ``tolerance``.
+#: Exercise 3: the width of the interval of y where L(y) = a²(y − y*)² ≤ `tolerance`.
 VALLEY = {"a": 0.25, "b": 1.0, "x": 1.5, "tolerance": 0.04}
 
 
@@ -54,10 +54,7 @@ def check_curvature(answer):
 
 @exercise
 def check_valley_width(answer):
-    """Exercise 3: how wide is {y : L(y) ≤ 0.04} for a = 0.25, b = 1, x = 1.5? (2·√0.04/a = 1.6.)
-
-    L(y) = a²(y − y*)², so L ≤ τ exactly when |y − y*| ≤ √τ/|a|: an interval of width 2√τ/|a|.
-    """
+    """Exercise 3: how wide is {y : L(y) ≤ 0.04} for a = 0.25, b = 1, x = 1.5? (2√0.04/a = 1.6.)"""
     a, b, x, tau = (VALLEY[k] for k in ("a", "b", "x", "tolerance"))
     root = tau**0.5
     value = as_number(answer, "the width")

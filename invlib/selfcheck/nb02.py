@@ -1,7 +1,7 @@
-r"""Self-checks for notebook 02, prediction as inversion.
+"""Self-checks for notebook 02, prediction as inversion.
 
-For the line f(y) = a·y + b every descent step multiplies the error by
-:math:`q = 1 - 2\alpha a^2`: :math:`g_{n+1} - y^* = q\,(g_n - y^*)`.
+For the line f(y) = a·y + b every descent step multiplies the error by q = 1 − 2αa²:
+g_{n+1} − y* = q (g_n − y*).
 """
 
 import math
@@ -93,10 +93,7 @@ CANDIDATE_ALPHAS = (0.01, 0.1, 0.125, 0.2, 0.25, 0.3)
 
 @exercise
 def check_converging_alphas(answer):
-    """Exercise 4: which of CANDIDATE_ALPHAS make the steps converge for a = 2?
-
-    Converging means |q| < 1 with q = 1 − 8α, i.e. 0 < α < 0.25.
-    """
+    """Exercise 4: which of CANDIDATE_ALPHAS converge for a = 2? (|1 − 8α| < 1: 0 < α < 0.25.)"""
     a = 2.0
     if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
         return Feedback(False, "give a list of the α values that converge, e.g. [0.01, 0.1].")

@@ -1,9 +1,7 @@
-r"""Self-checks for notebook 03 (symbolic derivatives of the unrolled steps).
+"""Self-checks for notebook 03 (symbolic derivatives of the unrolled steps).
 
-The exercises use the line :math:`f(y) = a\,y + b`, whose descent step is
-:math:`G(g_n) = g_n + 2\alpha a\,(x - a g_n - b)` and whose tangents obey
-:math:`\partial g_{n+1}/\partial\theta = q\,\partial g_n/\partial\theta + \partial G/\partial\theta`
-with :math:`q = 1 - 2\alpha a^2` and :math:`\partial g_0/\partial\theta = 0`.
+The exercises use the line f(y) = a·y + b, whose descent step is G(g_n) = g_n + 2αa (x − a·g_n − b)
+and whose tangents obey ∂g_{n+1}/∂θ = q ∂g_n/∂θ + ∂G/∂θ, with q = 1 − 2αa² and ∂g₀/∂θ = 0.
 Each check compares with the right value and names the mistake behind a typical wrong one.
 """
 
@@ -24,7 +22,7 @@ def _q(alpha, a):
 
 @exercise
 def check_tangent_b_step2(answer):
-    r"""∂g_2/∂b for the line with α = 0.1, a = 1.5: :math:`-2\alpha a\,(1 + q)`."""
+    """∂g₂/∂b for the line with α = 0.1, a = 1.5: −2αa (1 + q)."""
     alpha, a = TANGENT_B["alpha"], TANGENT_B["a"]
     q, direct = _q(alpha, a), -2.0 * alpha * a
     expected = q * direct + direct
@@ -43,7 +41,7 @@ def check_tangent_b_step2(answer):
 
 @exercise
 def check_closed_form_g5(answer):
-    r"""g_5 for the line from :math:`g_n = y^* + q^n (g_0 - y^*)`."""
+    """g₅ for the line from g_n = y* + q^n (g₀ − y*)."""
     p = CLOSED_FORM
     alpha, a, b, x, g0, n = p["alpha"], p["a"], p["b"], p["x"], p["g0"], p["n"]
     q, y_star = _q(alpha, a), (x - b) / a
@@ -67,7 +65,7 @@ def check_closed_form_g5(answer):
 
 @exercise
 def check_tangent_factor(answer):
-    r"""The factor q = ∂G/∂y = 1 − 2αa² that multiplies the tangent every step (α = 0.4, a = 1.5)."""
+    """The factor q = ∂G/∂y = 1 − 2αa² that multiplies the tangent each step (α = 0.4, a = 1.5)."""
     alpha, a = TANGENT_FACTOR["alpha"], TANGENT_FACTOR["a"]
     expected = _q(alpha, a)
     hints = [

@@ -1,11 +1,9 @@
-r"""Self-checks for notebook 04 (training through the unrolled steps).
+"""Self-checks for notebook 04 (training through the unrolled steps).
 
-- :func:`check_training_loss`: T at θ = (2, −4) for three points, with a single inner step.
-- :func:`check_sign_dT_db`: the sign of ∂T/∂b when b is one unit too high.
-- :func:`check_slope`: the slope :math:`(1 - q^N)/a` of the unrolled prediction in x.
-
-The expected values are computed with :mod:`invlib` itself, so the checks and the lessons
-cannot drift apart.
+Exercise 1: T at θ = (2, −4) for three points, with a single inner step; exercise 2: the sign of
+∂T/∂b when b is one unit too high; exercise 3: the slope (1 − q^N)/a of the unrolled prediction
+in x. The expected values are computed with invlib itself, so the checks and the lessons cannot
+drift apart.
 """
 
 import numbers
@@ -28,14 +26,14 @@ LOSS_Y0, LOSS_ALPHA, LOSS_STEPS = 0.0, 0.05, 1
 
 
 def expected_training_loss():
-    """T(θ) of exercise 1, from :func:`invlib.training_loss` (0.72)."""
+    """T(θ) of exercise 1, from invlib.training_loss (0.72)."""
     return training.training_loss(Line(), LOSS_THETA, LOSS_X, LOSS_Y, LOSS_Y0, LOSS_ALPHA,
                                   LOSS_STEPS)
 
 
 @exercise
 def check_training_loss(answer):
-    r"""Exercise 1: T(θ) at θ = (2, −4) for y = −1, 0, 1, x = 2y − 4, one step from y₀ = 0."""
+    """Exercise 1: T(θ) at θ = (2, −4) for y = −1, 0, 1, x = 2y − 4, one step from y₀ = 0."""
     expected = expected_training_loss()
     sum_y2 = float(np.sum(LOSS_Y**2))  # 2
     hints = [
@@ -67,7 +65,7 @@ _WORDS = {"positive": 1, "+": 1, "pos": 1, "plus": 1, "up": 1,
 
 
 def expected_dT_db():
-    """∂T/∂b of exercise 2, from :func:`invlib.training_gradient` (about +2.5)."""
+    """∂T/∂b of exercise 2, from invlib.training_gradient (about +2.5)."""
     problem = data.original_problem()
     _, gradient = training.training_gradient(Line(), SIGN_THETA, problem.x, problem.y,
                                              problem.y0_training, problem.alpha,
@@ -88,10 +86,8 @@ def _sign_of(answer):
 
 @exercise
 def check_sign_dT_db(answer):
-    r"""Exercise 2: the sign of ∂T/∂b at θ = (2, −3) (original data, α = 0.05, N = 20).
-
-    Answer with ``"positive"``/``"negative"`` (or ``+1``/``-1``, or your value of ∂T/∂b).
-    """
+    """Exercise 2: the sign of ∂T/∂b at θ = (2, −3) (original data, α = 0.05, N = 20).
+    Answer "positive" or "negative" (or +1 / −1, or your value of ∂T/∂b)."""
     sign = _sign_of(answer)
     if sign is None:
         return Feedback(False, "Answer with 'positive' or 'negative' (or +1 / −1, or a number "
@@ -118,7 +114,7 @@ SLOPE_ALPHA, SLOPE_A, SLOPE_STEPS = 0.1, 2.0, 3
 
 
 def expected_slope():
-    r"""∂h/∂x of exercise 3, measured on :func:`invlib.unroll` (:math:`(1 - q^N)/a = 0.496`)."""
+    """∂h/∂x of exercise 3, measured on invlib.unroll ((1 − q^N)/a = 0.496)."""
     theta, steps = (SLOPE_A, 0.0), SLOPE_STEPS
     h_low, _ = inversion.unroll(Line(), theta, 0.0, 0.0, SLOPE_ALPHA, steps)
     h_high, _ = inversion.unroll(Line(), theta, 1.0, 0.0, SLOPE_ALPHA, steps)
@@ -127,7 +123,7 @@ def expected_slope():
 
 @exercise
 def check_slope(answer):
-    r"""Exercise 3: the slope :math:`(1 - q^N)/a` of h in x for α = 0.1, a = 2, N = 3."""
+    """Exercise 3: the slope (1 − q^N)/a of h in x for α = 0.1, a = 2, N = 3."""
     alpha, a, n = SLOPE_ALPHA, SLOPE_A, SLOPE_STEPS
     q = line.q(alpha, a)
     q_wrong = 1.0 - alpha * a * a

@@ -1,9 +1,8 @@
-r"""Self-checks for notebook 05 (noise and ill-posedness).
+"""Self-checks for notebook 05 (noise and ill-posedness).
 
-- :func:`check_biased_slope`: the limit :math:`\hat a = a + \sigma^2/(aV)` of the trained slope.
-- :func:`check_better_estimator`: which estimator predicts y better inside the training
-  range and which when extrapolating, measured by a seeded simulation.
-- :func:`check_amplification`: the spread :math:`\sigma/a` of the inferred y for a flat line.
+Exercise 1: the limit â = a + σ²/(aV) of the trained slope; exercise 2: which estimator
+predicts y better inside the training range and which when extrapolating, measured by a seeded
+simulation; exercise 3: the spread σ/a of the inferred y for a flat line.
 """
 
 import numpy as np
@@ -20,14 +19,13 @@ BIAS_A, BIAS_NOISE, BIAS_VAR_Y = 0.5, 0.3, 3.0
 
 
 def expected_biased_slope():
-    r""":math:`a + \sigma^2/(aV)` for exercise 1 (0.56), from
-    :func:`invlib.regression.slope_limits`."""
+    """a + σ²/(aV) for exercise 1 (0.56), from invlib.regression.slope_limits."""
     return regression.slope_limits(BIAS_A, BIAS_NOISE, BIAS_VAR_Y, "x")[0]
 
 
 @exercise
 def check_biased_slope(answer):
-    r"""Exercise 1: the trained slope â for m, N → ∞ with a = 0.5, σ = 0.3 in x, Var y = 3."""
+    """Exercise 1: the trained slope â for m, N → ∞ with a = 0.5, σ = 0.3 in x, Var y = 3."""
     a, s, v = BIAS_A, BIAS_NOISE, BIAS_VAR_Y
     c = a * v / (a * a * v + s * s)
     hints = [
@@ -98,8 +96,8 @@ def _name(answer):
 
 @exercise
 def check_better_estimator(inside, outside):
-    r"""Exercise 2: which estimator, ``"trained"`` or ``"classical"``, has the smaller mean
-    squared error of y inside the training range [−2, 2] and outside it, on [3, 4]?"""
+    """Exercise 2: which estimator, "trained" or "classical", has the smaller mean squared error of
+    y inside the training range [−2, 2], and which outside it, on [3, 4]?"""
     answers = {"inside": _name(inside), "outside": _name(outside)}
     for where, given in (("inside", inside), ("outside", outside)):
         if answers[where] is None:
@@ -138,8 +136,8 @@ AMPLIFY_A, AMPLIFY_NOISE = 0.05, 0.01
 
 @exercise
 def check_amplification(answer):
-    r"""Exercise 3: the standard deviation of the inferred :math:`y = (x - b)/a` when x has
-    noise σ = 0.01 and a = 0.05 (the model is known exactly): σ/a = 0.2."""
+    """Exercise 3: the standard deviation of the inferred y = (x − b)/a for noise σ = 0.01 in x and
+    a = 0.05, the model known exactly (σ/a = 0.2)."""
     a, s = AMPLIFY_A, AMPLIFY_NOISE
     hints = [
         (s, "The inversion divides by a: an error σ in x becomes σ/a in y, not σ."),

@@ -1,154 +1,184 @@
-r"""Self-checks for notebook 07 (what finite-N training really learns).
+"""Self-checks for notebook 07, momentum and step size in the inner loop.
 
-- :func:`check_true_loss`: T at the true θ = (2, −4) on the original data with N = 10 steps.
-- :func:`check_spurious_b`: the b that makes the small root a_s of s(a) = 1/2 fit exactly.
-- :func:`check_smallest_steps`: the smallest N (α = 0.05) at which an a with |q| < 1 reaches
-  the slope 1/2.
-
-The expected values are computed with :mod:`invlib` itself, so the checks and the lessons
-cannot drift apart.
+The notebook works out slopes a ∈ [0.5, 2] in its text; exercises 1–3 ask the same questions for
+a ∈ [1, 3], where the curvature c = 2a² runs from 2 to 18 and κ = c_max/c_min = 9: the best
+plain step α = 2/(c_min + c_max) = 0.1, its worst rate (κ − 1)/(κ + 1) = 0.8, and Polyak's
+momentum μ = ((√κ − 1)/(√κ + 1))² = 0.25 (with α = 4/(√c_max + √c_min)² = 0.125, rate 0.5).
+Exercise 4: the largest step at which Nesterov's μ = 0.6 converges at a = 2,
+αc < 2(1 + μ)/(1 + 2μ) with c = 8, so α = 2/11 ≈ 0.1818. A wrong answer that matches a common
+mistake is told which mistake; any other is told what it would do (its rate, or divergence).
 """
 
-import numpy as np
+import math
 
-from .. import data, line, training
-from ..models import Line
+from .. import rates
 from . import Feedback, as_number, check_number, exercise
 
-# --------------------------------------------------------------------------------------
-# Exercise 1: T of the true parameters with N = 10
-# --------------------------------------------------------------------------------------
+#: The range of slopes exercises 1–3 ask about, and what follows from it.
+A_MIN, A_MAX = 1.0, 3.0
+C_MIN, C_MAX = 2 * A_MIN**2, 2 * A_MAX**2
+KAPPA = C_MAX / C_MIN
+#: The original's inner step, which learners sometimes plug in.
+ORIGINAL_ALPHA = 0.05
 
-#: The number of inner steps of exercise 1 (the notebook's runs use 20).
-TRUE_LOSS_STEPS = 10
+BEST_PLAIN_ALPHA, PLAIN_RATE = rates.best_plain_alpha(A_MIN, A_MAX)
+POLYAK_ALPHA, POLYAK_MOMENTUM, POLYAK_RATE = rates.polyak_parameters(A_MIN, A_MAX)
+
+#: Exercise 4: Nesterov's momentum at one slope.
+NESTEROV_A, NESTEROV_MU = 2.0, 0.6
+NESTEROV_C = 2 * NESTEROV_A**2
+NESTEROV_LIMIT = float(rates.stable_step_limit(NESTEROV_MU, nesterov=True)) / NESTEROV_C
 
 
-def expected_true_loss():
-    r"""T(θ_true) on the original data with N = 10: :math:`q^{2N}\sum_i (y_0 - y_i)^2 \approx 1.1\times10^{-3}`."""
-    p = data.original_problem()
-    return training.training_loss(Line(), p.theta_true, p.x, p.y, p.y0_training, p.alpha,
-                                  TRUE_LOSS_STEPS)
+def _check(answer, expected, name, hints, explain, rtol=1e-6):
+    """check_number with its hints; a wrong answer that matches none gets explain(value)."""
+    feedback = check_number(answer, expected, name, rtol=rtol, hints=hints)
+    value = as_number(answer, name)
+    if feedback.ok or isinstance(value, Feedback):
+        return feedback
+    known = [wrong for wrong, _ in hints] + [-expected]
+    if any(math.isclose(value, wrong, rel_tol=rtol, abs_tol=1e-9) for wrong in known):
+        return feedback
+    return Feedback(False, explain(value))
+
+
+def _worst_plain_rate(alpha):
+    """The worst |1 − αc| over the exercises' range, and the slope a where it occurs."""
+    at_min, at_max = abs(1 - alpha * C_MIN), abs(1 - alpha * C_MAX)
+    return (at_min, A_MIN) if at_min >= at_max else (at_max, A_MAX)
 
 
 @exercise
-def check_true_loss(answer):
-    r"""Exercise 1: T at θ = (2, −4) on the original data, α = 0.05, N = 10, start y₀ ≈ 1.99984."""
-    p = data.original_problem()
-    n = TRUE_LOSS_STEPS
-    q = line.q(p.alpha, p.theta_true[0])
-    spread = float(np.sum((p.y0_training - p.y) ** 2))
-    expected = expected_true_loss()
+def check_best_plain_alpha(answer):
+    """Exercise 1: the one plain step α best for every a in [1, 3]: 2/(c_min + c_max) = 0.1."""
     hints = [
-        (0.0, "T = 0 would need the inversion to be finished (N → ∞); after 10 steps a "
-              "fraction q^N of the distance from y₀ to y* is left in every prediction."),
-        (q**n * spread, "Each residual is q^N (y₀ − y_i), so T sums q^(2N) (y₀ − y_i)²: "
-                        "you forgot to square q^N."),
-        (expected / p.y.size, "That is the mean of the squared residuals; T is their sum."),
-        (q ** (2 * 20) * spread, "That is T with N = 20, the value from the notebook; the "
-                                 "exercise asks for N = 10."),
-        (spread, "That is T with no steps at all (every prediction is y₀)."),
-        ((1.0 - p.alpha * 4.0) ** (2 * n) * spread,
-         "q = 1 − 2αa² = 0.6: the 2 comes from differentiating the square in L."),
-        (q ** (2 * n) * float(np.sum(p.y**2)),
-         "The inversions start at y₀ ≈ 1.99984, not at 0: the residuals are q^N (y₀ − y_i)."),
-        (q**n * np.sqrt(spread), "T sums the squared residuals q^(2N) (y₀ − y_i)², not "
-                                 "the length of the residual vector."),
+        (2.0 / (A_MIN + A_MAX), "You used the slopes a instead of the curvatures c = 2a²: a "
+                                "step multiplies the error by 1 − αc, so balance αc at the "
+                                "two ends of the range."),
+        (2.0 / (A_MIN**2 + A_MAX**2), "You used a² as the curvature; the curvature of "
+                                      "L = (x − a·y − b)² is c = 2a² (mind the factor 2 "
+                                      "from the square)."),
+        (1.0 / (C_MIN + C_MAX), "Almost: balancing the two ends, 1 − αc_min = αc_max − 1, "
+                                "gives α(c_min + c_max) = 2, not 1. (This is also the "
+                                "original's α = 0.05, by coincidence.)"),
+        (1.0 / C_MAX, f"α = 1/c_max = 1/{C_MAX:g} is the best step for a = {A_MAX:g} alone "
+                      f"(one step lands on y*), but at a = {A_MIN:g} it is slow: "
+                      f"|1 − α·{C_MIN:g}| = {1 - C_MIN / C_MAX:.3f}."),
+        (2.0 / C_MAX, f"α = 2/c_max = 1/{C_MAX / 2:g} is the edge of stability at "
+                      f"a = {A_MAX:g}: there |1 − αc| = 1 and the error never shrinks."),
+        (POLYAK_ALPHA, f"{POLYAK_ALPHA:g} is Polyak's step for heavy ball, which relies on "
+                       "momentum; plain descent has none."),
     ]
-    return check_number(answer, expected, "T", rtol=1e-3, hints=hints)
 
+    def explain(alpha):
+        if alpha <= 0:
+            return f"α = {alpha:g} does not step downhill: a step width must be > 0."
+        worst, where = _worst_plain_rate(alpha)
+        if worst >= 1:
+            return (f"With α = {alpha:g} the steps diverge at a = {A_MAX:g}: "
+                    f"αc_max = {alpha * C_MAX:.3g} ≥ 2. The best α is smaller.")
+        end = "steep" if where == A_MAX else "flat"
+        move = "smaller" if where == A_MAX else "larger"
+        return (f"With α = {alpha:g} the worst rate is {worst:.3g}, at the {end} end a = "
+                f"{where:g}; the other end does better. A {move} α balances the two ends.")
 
-# --------------------------------------------------------------------------------------
-# Exercise 2: the b of the spurious zero-loss point
-# --------------------------------------------------------------------------------------
-
-
-def spurious_root():
-    """The small root a_s ≈ 0.2674 of s(a) = 1/2 on the original setup (α = 0.05, N = 20)."""
-    p = data.original_problem()
-    roots = line.slope_roots(line.DATA_SLOPE, p.alpha, p.n_steps,
-                                   a_max=1.0 / np.sqrt(p.alpha))
-    return float(roots[0])
-
-
-def expected_spurious_b():
-    r"""b with :math:`q^N y_0 - s(a_s)\,b = 2`, i.e. :math:`b = 2 q^N y_0 - 4 \approx -0.5351`."""
-    p = data.original_problem()
-    return float(line.zero_loss_theta(spurious_root(), p.y0_training, p.alpha,
-                                            p.n_steps)[1])
+    return _check(answer, BEST_PLAIN_ALPHA, "α", hints, explain)
 
 
 @exercise
-def check_spurious_b(answer):
-    r"""Exercise 2: the b that puts the offset c = q^N y₀ − s(a_s)·b at 2 for a = a_s."""
-    p = data.original_problem()
-    a_s, n = spurious_root(), p.n_steps
-    q_n = line.q(p.alpha, a_s) ** n
-    s = line.DATA_SLOPE  # s(a_s) = 1/2 at the root
-    c = line.DATA_OFFSET
+def check_plain_rate(answer):
+    """Exercise 2: the worst rate of α = 0.1 over a in [1, 3]: (κ − 1)/(κ + 1) = 0.8."""
+    slope_ratio = A_MAX / A_MIN
     hints = [
-        (-4.0, "−4 is the true b. With a ≈ 0.27 the 20 steps leave q^N ≈ 0.87 of the start "
-               "y₀ in every prediction, so b must make up for it: solve q^N y₀ − s b = 2."),
-        (q_n * p.y0_training - c, "You forgot to divide by the slope: c = q^N y₀ − s·b with "
-                                  "s(a_s) = 1/2, so b = (q^N y₀ − 2)/s."),
-        (-2.0 * a_s, "That b gives the exact inverse (x − b)/a the offset 2, but the 20-step "
-                     "prediction has the offset c = q^N y₀ − s(a)·b: the start y₀ still "
-                     "counts."),
-        ((-q_n * p.y0_training - c) / s, "The start enters the offset with a plus sign: "
-                                         "h = y* + q^N (y₀ − y*), so c = q^N y₀ − s·b."),
-        ((q_n * p.y0_training + c) / s, "The data's offset is +2 (y = (x + 4)/2): "
-                                        "solve q^N y₀ − s·b = 2."),
+        (POLYAK_RATE, f"{POLYAK_RATE:g} is heavy ball's rate with Polyak's parameters, "
+                      "(√κ − 1)/(√κ + 1) — or plain descent's (κ − 1)/(κ + 1) with κ taken "
+                      f"as a_max/a_min = {slope_ratio:g}. For plain descent use "
+                      f"κ = c_max/c_min = (a_max/a_min)² = {KAPPA:g}."),
+        (0.0, "The rate is 0 only at the middle curvature c = (c_min + c_max)/2, where one "
+              "step lands on y*; the worst rate is at the two ends of the range."),
+        (PLAIN_RATE**2, "That is the rate squared: the factor per step on the loss "
+                        "L = a²e², not on the error e = g_n − y*."),
+        ((KAPPA - 1.0) / KAPPA, "(κ − 1)/κ = 1 − c_min/c_max is the worst rate of "
+                                "α = 1/c_max; with α = 2/(c_min + c_max) it is "
+                                "(κ − 1)/(κ + 1)."),
+        (1.0 - ORIGINAL_ALPHA * C_MIN, f"{1 - ORIGINAL_ALPHA * C_MIN:g} is the rate of the "
+                                       f"original α = {ORIGINAL_ALPHA} at a = {A_MIN:g}; use "
+                                       "the best α from exercise 1."),
     ]
-    return check_number(answer, expected_spurious_b(), "b", rtol=1e-4, hints=hints)
 
+    def explain(value):
+        if value < 0:
+            return "A rate is an absolute value |1 − αc|, never negative."
+        if value >= 1:
+            return (f"A rate ≥ 1 would mean the steps do not converge, but α = "
+                    f"{BEST_PLAIN_ALPHA:g} keeps αc ≤ {BEST_PLAIN_ALPHA * C_MAX:g} < 2 across "
+                    "the whole range.")
+        direction = "too large" if value > PLAIN_RATE else "too small"
+        return (f"{value:g} is {direction}: evaluate |1 − αc| with α = {BEST_PLAIN_ALPHA:g} at "
+                f"both ends, c_min = {C_MIN:g} and c_max = {C_MAX:g}, and take the larger.")
 
-# --------------------------------------------------------------------------------------
-# Exercise 3: the smallest N that can fit the slope
-# --------------------------------------------------------------------------------------
-
-#: The inner step of exercise 3, and the largest N the check searches.
-SMALLEST_ALPHA, SEARCH_STEPS = 0.05, 200
-
-
-def stable_roots(n_steps, alpha=SMALLEST_ALPHA):
-    """The roots of s(a) = 1/2 with 0 < a < 1/√α, i.e. |q| < 1 (converging inner steps)."""
-    return line.slope_roots(line.DATA_SLOPE, alpha, n_steps,
-                                  a_max=1.0 / np.sqrt(alpha) * (1.0 - 1e-12))
-
-
-def expected_smallest_steps():
-    """The smallest N with a root of s(a) = 1/2 where |q| < 1 (6 for α = 0.05)."""
-    for n in range(1, SEARCH_STEPS + 1):
-        if stable_roots(n).size:
-            return n
-    raise RuntimeError("no N up to SEARCH_STEPS fits the slope")  # pragma: no cover
-
-
-def _largest_stable_slope(n_steps, alpha=SMALLEST_ALPHA):
-    a = np.linspace(0.0, 1.0 / np.sqrt(alpha), 20001)
-    return float(np.max(line.slope(a, alpha, n_steps)))
+    return _check(answer, PLAIN_RATE, "the worst rate", hints, explain)
 
 
 @exercise
-def check_smallest_steps(answer):
-    r"""Exercise 3: the smallest N for which some a with |q| < 1 has s(a) = 1/2 (α = 0.05)."""
-    value = as_number(answer, "N")
-    if isinstance(value, Feedback):
-        return value
-    if value != int(value) or value < 1:
-        return Feedback(False, f"N counts steps: give a whole number ≥ 1, got {answer!r}.")
-    n, expected = int(value), expected_smallest_steps()
-    if n == expected:
-        return Feedback(True, f"N = {n}: the largest slope with |q| < 1 is now "
-                              f"{_largest_stable_slope(n):.3f} ≥ 1/2, one step earlier it was "
-                              f"{_largest_stable_slope(n - 1):.3f}.")
-    if n > expected:
-        return Feedback(False, f"With N = {n} some a reaches the slope 1/2, but a smaller N "
-                               "already does: go down until the roots with |q| < 1 vanish.")
-    beyond = line.slope_roots(line.DATA_SLOPE, SMALLEST_ALPHA, n,
-                                    a_max=3.0 / np.sqrt(SMALLEST_ALPHA),
-                                    a_min=1.0 / np.sqrt(SMALLEST_ALPHA))
-    aside = (f" (s(a) = 1/2 at a ≈ {beyond[0]:.3f}, but that is beyond 1/√α, where |q| > 1 and "
-             "the inner steps diverge)" if beyond.size else "")
-    return Feedback(False, f"At N = {n} the largest slope any a with |q| < 1 reaches is "
-                           f"{_largest_stable_slope(n):.3f} < 1/2{aside}: no such θ fits "
-                           "the data. Try a larger N.")
+def check_polyak_momentum(answer):
+    """Exercise 3: Polyak's momentum for a in [1, 3]: ((√κ − 1)/(√κ + 1))² = 0.25."""
+    wrong_root = math.sqrt(A_MAX / A_MIN)
+    hints = [
+        (POLYAK_RATE, f"{POLYAK_RATE:g} = (√κ − 1)/(√κ + 1) is the rate, which equals √μ; "
+                      "the momentum is its square."),
+        (((wrong_root - 1.0) / (wrong_root + 1.0)) ** 2,
+         f"You took κ = a_max/a_min = {A_MAX / A_MIN:g}; κ is the ratio of the curvatures "
+         f"c = 2a², (a_max/a_min)² = {KAPPA:g}, so √κ = {math.sqrt(KAPPA):g}."),
+        (PLAIN_RATE, "(κ − 1)/(κ + 1) is plain descent's best rate; Polyak's momentum is "
+                     "((√κ − 1)/(√κ + 1))²."),
+        (float(rates.best_momentum(ORIGINAL_ALPHA, C_MIN)),
+         f"That is the best μ for α = {ORIGINAL_ALPHA} at a = {A_MIN:g} alone, "
+         "(1 − √(αc))². Polyak's μ is chosen, together with its own α, for the whole range."),
+        (0.9, "0.9 is a common default in deep learning, not the best value for this range: "
+              "its rate could be no better than √0.9 ≈ 0.95."),
+    ]
+
+    def explain(mu):
+        if not 0 <= mu < 1:
+            return f"μ = {mu:g} is not a momentum: the heavy ball needs 0 ≤ μ < 1."
+        root = math.sqrt(mu)
+        ratio = ((1 + root) / (1 - root)) ** 2
+        if mu < POLYAK_MOMENTUM:
+            return (f"With μ = {mu:g} the flat band [(1 − √μ)², (1 + √μ)²] spans a ratio of "
+                    f"only {ratio:.3g} between its ends, less than κ = {KAPPA:g}: no single α "
+                    f"fits every curvature from {C_MIN:g} to {C_MAX:g} into it. Choose μ so "
+                    "that the ratio is exactly κ.")
+        return (f"With μ = {mu:g} the flat band spans a ratio of {ratio:.3g} > κ = {KAPPA:g}: "
+                f"it covers the range, but at the rate √μ = {root:.3g}, slower than needed. "
+                "Choose μ so that the ratio is exactly κ.")
+
+    return _check(answer, POLYAK_MOMENTUM, "μ", hints, explain)
+
+
+@exercise
+def check_nesterov_limit(answer):
+    """Exercise 4: the largest α at which Nesterov's μ = 0.6 converges at a = 2: 2/11."""
+    c, mu = NESTEROV_C, NESTEROV_MU
+    hints = [
+        (2 * (1 + mu) / c, f"{2 * (1 + mu) / c:g} = 2(1 + μ)/c is the heavy ball's limit; "
+                           "Nesterov's look-ahead lowers it by the factor 1 + 2μ."),
+        (2 / c, f"{2 / c:g} = 2/c = 1/a² is plain descent's limit. Momentum changes it: "
+                "find where Nesterov's spectral radius reaches 1."),
+        (2 * (1 + mu) / (1 + 2 * mu) / NESTEROV_A**2,
+         f"You used c = a²; the curvature of L = (x − a·y − b)² is c = 2a² = {c:g}."),
+        (2 * (1 + mu) / (1 + 2 * mu), f"{2 * (1 + mu) / (1 + 2 * mu):.4g} is the limit on the "
+                                      f"product αc; divide by c = {c:g} to get α."),
+    ]
+
+    def explain(alpha):
+        if alpha <= 0:
+            return f"α = {alpha:g} does not step downhill: a step width must be > 0."
+        rho = float(rates.rate(alpha, mu, c, nesterov=True))
+        if rho < 1:
+            return (f"With α = {alpha:g}, Nesterov's rate is ρ = {rho:.4f} < 1: the steps "
+                    "still converge, so the limit is larger.")
+        return (f"With α = {alpha:g}, Nesterov's rate is ρ = {rho:.4f} ≥ 1: the steps do not "
+                "converge, so the limit is smaller.")
+
+    return _check(answer, NESTEROV_LIMIT, "α", hints, explain, rtol=1e-3)

@@ -1,124 +1,151 @@
-r"""Self-checks for notebook 08 (unrolled versus implicit gradients).
+"""Self-checks for notebook 08 (what finite-N training really learns).
 
-- :func:`check_peak_step`: where :math:`n\,q^{n-1}` peaks for q = 0.9 (over real n).
-- :func:`check_implicit_gradient`: :math:`dy^*/da` for the line at a = 2, b = −4, x = 1.
-- :func:`check_one_step_ratio`: the one-step estimate of :math:`\partial y^*/\partial b`
-  divided by the exact value, for α = 0.05 and a = 2, as N → ∞.
-
-The expected values are computed with :mod:`invlib` itself, so the checks and the lessons
-cannot drift apart.
+Exercise 1: T at the true θ = (2, −4) on the original data with N = 10 steps; exercise 2: the b
+that makes the small root a_s of s(a) = 1/2 fit exactly; exercise 3: the smallest N (α = 0.05)
+at which an a with |q| < 1 reaches the slope 1/2. The expected values are computed with invlib
+itself, so the checks and the lessons cannot drift apart.
 """
 
-import math
+import numpy as np
 
-from .. import gradients, inversion
+from .. import data, line, training
 from ..models import Line
 from . import Feedback, as_number, check_number, exercise
 
 # --------------------------------------------------------------------------------------
-# Exercise 1: where n q^(n-1) peaks
+# Exercise 1: T of the true parameters with N = 10
 # --------------------------------------------------------------------------------------
 
-#: The factor of exercise 1.
-PEAK_Q = 0.9
+#: The number of inner steps of exercise 1 (the notebook's runs use 20).
+TRUE_LOSS_STEPS = 10
+
+
+def expected_true_loss():
+    """T(θ_true) on the original data with N = 10: q^(2N) Σᵢ (y₀ − yᵢ)² ≈ 1.1·10⁻³."""
+    p = data.original_problem()
+    return training.training_loss(Line(), p.theta_true, p.x, p.y, p.y0_training, p.alpha,
+                                  TRUE_LOSS_STEPS)
 
 
 @exercise
-def check_peak_step(answer):
-    r"""Exercise 1: the real n > 0 at which :math:`n\,q^{n-1}` is largest, for q = 0.9."""
-    q = PEAK_Q
-    expected = gradients.peak_step(q)  # 1/ln(1/0.9) ≈ 9.49
-    value = as_number(answer, "n*")
+def check_true_loss(answer):
+    """Exercise 1: T at θ = (2, −4) on the original data, α = 0.05, N = 10, y₀ ≈ 1.99984."""
+    p = data.original_problem()
+    n = TRUE_LOSS_STEPS
+    q = line.q(p.alpha, p.theta_true[0])
+    spread = float(np.sum((p.y0_training - p.y) ** 2))
+    expected = expected_true_loss()
+    hints = [
+        (0.0, "T = 0 would need the inversion to be finished (N → ∞); after 10 steps a "
+              "fraction q^N of the distance from y₀ to y* is left in every prediction."),
+        (q**n * spread, "Each residual is q^N (y₀ − y_i), so T sums q^(2N) (y₀ − y_i)²: "
+                        "you forgot to square q^N."),
+        (expected / p.y.size, "That is the mean of the squared residuals; T is their sum."),
+        (q ** (2 * 20) * spread, "That is T with N = 20, the value from the notebook; the "
+                                 "exercise asks for N = 10."),
+        (spread, "That is T with no steps at all (every prediction is y₀)."),
+        ((1.0 - p.alpha * 4.0) ** (2 * n) * spread,
+         "q = 1 − 2αa² = 0.6: the 2 comes from differentiating the square in L."),
+        (q ** (2 * n) * float(np.sum(p.y**2)),
+         "The inversions start at y₀ ≈ 1.99984, not at 0: the residuals are q^N (y₀ − y_i)."),
+        (q**n * np.sqrt(spread), "T sums the squared residuals q^(2N) (y₀ − y_i)², not "
+                                 "the length of the residual vector."),
+    ]
+    return check_number(answer, expected, "T", rtol=1e-3, hints=hints)
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 2: the b of the spurious zero-loss point
+# --------------------------------------------------------------------------------------
+
+
+def spurious_root():
+    """The small root a_s ≈ 0.2674 of s(a) = 1/2 on the original setup (α = 0.05, N = 20)."""
+    p = data.original_problem()
+    roots = line.slope_roots(line.DATA_SLOPE, p.alpha, p.n_steps,
+                                   a_max=1.0 / np.sqrt(p.alpha))
+    return float(roots[0])
+
+
+def expected_spurious_b():
+    """b with q^N y₀ − s(a_s)·b = 2, i.e. b = 2q^N y₀ − 4 ≈ −0.5351."""
+    p = data.original_problem()
+    return float(line.zero_loss_theta(spurious_root(), p.y0_training, p.alpha,
+                                            p.n_steps)[1])
+
+
+@exercise
+def check_spurious_b(answer):
+    """Exercise 2: the b that puts the offset c = q^N y₀ − s(a_s)·b at 2 for a = a_s."""
+    p = data.original_problem()
+    a_s, n = spurious_root(), p.n_steps
+    q_n = line.q(p.alpha, a_s) ** n
+    s = line.DATA_SLOPE  # s(a_s) = 1/2 at the root
+    c = line.DATA_OFFSET
+    hints = [
+        (-4.0, "−4 is the true b. With a ≈ 0.27 the 20 steps leave q^N ≈ 0.87 of the start "
+               "y₀ in every prediction, so b must make up for it: solve q^N y₀ − s b = 2."),
+        (q_n * p.y0_training - c, "You forgot to divide by the slope: c = q^N y₀ − s·b with "
+                                  "s(a_s) = 1/2, so b = (q^N y₀ − 2)/s."),
+        (-2.0 * a_s, "That b gives the exact inverse (x − b)/a the offset 2, but the 20-step "
+                     "prediction has the offset c = q^N y₀ − s(a)·b: the start y₀ still "
+                     "counts."),
+        ((-q_n * p.y0_training - c) / s, "The start enters the offset with a plus sign: "
+                                         "h = y* + q^N (y₀ − y*), so c = q^N y₀ − s·b."),
+        ((q_n * p.y0_training + c) / s, "The data's offset is +2 (y = (x + 4)/2): "
+                                        "solve q^N y₀ − s·b = 2."),
+    ]
+    return check_number(answer, expected_spurious_b(), "b", rtol=1e-4, hints=hints)
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 3: the smallest N that can fit the slope
+# --------------------------------------------------------------------------------------
+
+#: The inner step of exercise 3, and the largest N the check searches.
+SMALLEST_ALPHA, SEARCH_STEPS = 0.05, 200
+
+
+def stable_roots(n_steps, alpha=SMALLEST_ALPHA):
+    """The roots of s(a) = 1/2 with 0 < a < 1/√α, i.e. |q| < 1 (converging inner steps)."""
+    return line.slope_roots(line.DATA_SLOPE, alpha, n_steps,
+                                  a_max=1.0 / np.sqrt(alpha) * (1.0 - 1e-12))
+
+
+def expected_smallest_steps():
+    """The smallest N with a root of s(a) = 1/2 where |q| < 1 (6 for α = 0.05)."""
+    for n in range(1, SEARCH_STEPS + 1):
+        if stable_roots(n).size:
+            return n
+    raise RuntimeError("no N up to SEARCH_STEPS fits the slope")  # pragma: no cover
+
+
+def _largest_stable_slope(n_steps, alpha=SMALLEST_ALPHA):
+    a = np.linspace(0.0, 1.0 / np.sqrt(alpha), 20001)
+    return float(np.max(line.slope(a, alpha, n_steps)))
+
+
+@exercise
+def check_smallest_steps(answer):
+    """Exercise 3: the smallest N for which some a with |q| < 1 has s(a) = 1/2 (α = 0.05)."""
+    value = as_number(answer, "N")
     if isinstance(value, Feedback):
         return value
-    if float(value).is_integer() and int(value) in (9, 10):
-        return Feedback(False, f"n = {int(value)} is one of the two whole steps where "
-                               "n·0.9ⁿ⁻¹ is largest (9·0.9⁸ = 10·0.9⁹: they tie exactly). "
-                               "The question asks for the maximiser over real n: set the "
-                               "derivative of n·qⁿ⁻¹ to zero. (1/(1 − q) = 10 is only the "
-                               "approximation for q close to 1.)")
-    hints = [
-        (math.log(1.0 / q), "That is ln(1/q); the maximiser is its reciprocal, n* = 1/ln(1/q)."),
-        (1.0 / math.log10(1.0 / q), "Use the natural logarithm: d/dn qⁿ = qⁿ ln q with ln, "
-                                    "not log₁₀."),
-        (expected - 1.0, "You maximised something shifted by one step. Differentiate "
-                         "n·qⁿ⁻¹ = (n/q)·qⁿ: the derivative is qⁿ⁻¹(1 + n ln q)."),
-    ]
-    result = check_number(value, expected, "n*", rtol=1e-3, hints=hints)
-    if result:
-        return Feedback(True, f"n* = 1/ln(1/0.9) = {expected:.4f}; the whole steps 9 and 10 on "
-                              "either side of it tie for the largest n·0.9ⁿ⁻¹.")
-    return result
-
-
-# --------------------------------------------------------------------------------------
-# Exercise 2: the implicit gradient for the line
-# --------------------------------------------------------------------------------------
-
-#: θ = (a, b) and x of exercise 2.
-IMPLICIT_THETA, IMPLICIT_X = (2.0, -4.0), 1.0
-
-
-def expected_implicit_gradient():
-    """dy*/da of exercise 2, from :func:`invlib.implicit_gradient` at y* (−1.25)."""
-    a, b = IMPLICIT_THETA
-    y_star = (IMPLICIT_X - b) / a
-    return float(inversion.implicit_gradient(Line(), IMPLICIT_THETA, IMPLICIT_X, y_star)[0])
-
-
-@exercise
-def check_implicit_gradient(answer):
-    r"""Exercise 2: :math:`dy^*/da` for f(y) = a y + b at a = 2, b = −4, x = 1."""
-    a, b = IMPLICIT_THETA
-    y_star = (IMPLICIT_X - b) / a  # 2.5
-    hints = [
-        (y_star, "That is y* itself. Differentiate: dy*/da = −∂²L/∂y∂a ÷ ∂²L/∂y²."),
-        (-y_star, "That is −y*: you divided ∂²L/∂y∂a = 2a·y* by 2a, but the implicit formula "
-                  "divides by ∂²L/∂y² = 2a²."),
-        (-1.0 / a, "−1/a is dy*/db. For a, ∂²L/∂y∂a = 2a·y − 2(x − a·y − b) = 2a·y* at y*."),
-        (-y_star / a**2, "One factor a too many in the denominator: −(2a·y*)/(2a²) = −y*/a."),
-    ]
-    result = check_number(answer, expected_implicit_gradient(), "dy*/da", rtol=1e-6, hints=hints)
-    if result:
-        return Feedback(True, "dy*/da = −(2a·y*)/(2a²) = −y*/a = −2.5/2 = −1.25: a steeper line "
-                              "reaches x = 1 from a smaller y.")
-    return result
-
-
-# --------------------------------------------------------------------------------------
-# Exercise 3: how far off the one-step estimate stays
-# --------------------------------------------------------------------------------------
-
-#: α and θ of exercise 3 (x and g₀ do not matter for ∂/∂b of the line).
-RATIO_ALPHA, RATIO_THETA = 0.05, (2.0, -4.0)
-
-
-def expected_one_step_ratio():
-    r"""(one-step estimate of ∂y*/∂b) / (∂y*/∂b) of exercise 3: 1 − q = 2αa² = 0.4."""
-    one_step = gradients.one_step_gradient(Line(), RATIO_THETA, 0.0, 2.0, RATIO_ALPHA)[1]
-    exact = inversion.implicit_gradient(Line(), RATIO_THETA, 0.0, 2.0)[1]
-    return float(one_step / exact)
-
-
-@exercise
-def check_one_step_ratio(answer):
-    r"""Exercise 3: the one-step estimate of ∂y*/∂b divided by ∂y*/∂b (α = 0.05, a = 2)."""
-    a = RATIO_THETA[0]
-    q = 1.0 - 2.0 * RATIO_ALPHA * a * a
-    hints = [
-        (1.0, "A ratio of 1 would mean the one-step estimate is exact. It is exact for a Newton "
-              "step; a gradient step moves only the fraction 1 − q of the way."),
-        (q, "q = 0.6 is the relative error, (exact − one-step)/exact. The ratio one-step/exact "
-            "is 1 − q."),
-        (1.0 / (1.0 - q), "Upside down: the one-step estimate −α·∂²L/∂y∂b = −2αa is smaller than "
-                          "the exact −1/a."),
-        (2.0 * RATIO_ALPHA * a, "2αa is the one-step estimate's size; divide it by "
-                                "|∂y*/∂b| = 1/a."),
-        (-(1.0 - q), "Both are negative (raising b lowers y*), so their ratio is positive."),
-    ]
-    result = check_number(answer, expected_one_step_ratio(), "the ratio", rtol=1e-6, hints=hints)
-    if result:
-        return Feedback(True, "one-step/exact = (−2αa)/(−1/a) = 2αa² = 1 − q = 0.4: the one-step "
-                              "estimate stays 60 % short however many steps come before it.")
-    return result
-
+    if value != int(value) or value < 1:
+        return Feedback(False, f"N counts steps: give a whole number ≥ 1, got {answer!r}.")
+    n, expected = int(value), expected_smallest_steps()
+    if n == expected:
+        return Feedback(True, f"N = {n}: the largest slope with |q| < 1 is now "
+                              f"{_largest_stable_slope(n):.3f} ≥ 1/2, one step earlier it was "
+                              f"{_largest_stable_slope(n - 1):.3f}.")
+    if n > expected:
+        return Feedback(False, f"With N = {n} some a reaches the slope 1/2, but a smaller N "
+                               "already does: go down until the roots with |q| < 1 vanish.")
+    beyond = line.slope_roots(line.DATA_SLOPE, SMALLEST_ALPHA, n,
+                                    a_max=3.0 / np.sqrt(SMALLEST_ALPHA),
+                                    a_min=1.0 / np.sqrt(SMALLEST_ALPHA))
+    aside = (f" (s(a) = 1/2 at a ≈ {beyond[0]:.3f}, but that is beyond 1/√α, where |q| > 1 and "
+             "the inner steps diverge)" if beyond.size else "")
+    return Feedback(False, f"At N = {n} the largest slope any a with |q| < 1 reaches is "
+                           f"{_largest_stable_slope(n):.3f} < 1/2{aside}: no such θ fits "
+                           "the data. Try a larger N.")

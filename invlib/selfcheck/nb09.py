@@ -1,134 +1,121 @@
-"""Self-checks for notebook 09: the stability limit 1/λ_max(WWᵀ) of the class-mean templates,
-the forward-mode tangents training 28×28 templates would need, and the one-step accuracy.
-The expected values come from invlib.templates on invlib.data.digits(), as in the lesson.
+"""Self-checks for notebook 09 (unrolled versus implicit gradients).
+
+Exercise 1: where n·q^(n−1) peaks for q = 0.9 (over real n); exercise 2: dy*/da for the line at
+a = 2, b = −4, x = 1; exercise 3: the one-step estimate of ∂y*/∂b divided by the exact value,
+for α = 0.05 and a = 2, as N → ∞. The expected values are computed with invlib itself, so the
+checks and the lessons cannot drift apart.
 """
 
-import numbers
+import math
 
-import numpy as np
-
-from .. import data, templates
+from .. import gradients, inversion
+from ..models import Line
 from . import Feedback, as_number, check_number, exercise
 
-# --- Exercise 1: the stability limit of the class-mean templates ---
+# --------------------------------------------------------------------------------------
+# Exercise 1: where n q^(n-1) peaks
+# --------------------------------------------------------------------------------------
 
-
-def _class_means():
-    return data.digits().W_means
-
-
-def expected_stability_limit():
-    """1/λ_max(WWᵀ) for the class means of the training split (about 0.00966)."""
-    return templates.stability_limit(_class_means())
+#: The factor of exercise 1.
+PEAK_Q = 0.9
 
 
 @exercise
-def check_stability_limit(answer):
-    r"""Exercise 1: the largest α for which the steps converge, with the class-mean templates."""
-    W = _class_means()
-    lam = np.linalg.eigvalsh(W @ W.T)
-    hints = [
-        (1.0 / (2.0 * lam[-1]), "1/(2λ_max) is the step that removes the top direction in a "
-                                "single step (1 − 2αλ_max = 0). The limit is twice that: "
-                                "there 1 − 2αλ_max = −1."),
-        (lam[-1], "That is λ_max itself; the limit on α is its inverse, 1/λ_max."),
-        (1.0 / lam[0], "1/λ_min would let the top direction blow up: every direction needs "
-                       "|1 − 2αλ| < 1, and the largest λ is the first to fail."),
-        (1.0 / float(np.sum(W * W)), "1/‖W‖² (the sum of all eigenvalues, trace WWᵀ) is a "
-                                     "safe "
-                                     "step, but not the largest: use the largest eigenvalue "
-                                     "of WWᵀ alone."),
-        (1.0 / float(np.max(np.sum(W * W, axis=1))), "1/‖w_k‖² uses the longest single "
-                                                     "template; the templates overlap, and "
-                                                     "λ_max(WWᵀ) is much larger than any one "
-                                                     "‖w_k‖²."),
-    ]
-    return check_number(answer, 1.0 / lam[-1], "the largest stable α", rtol=2e-3, atol=0.0,
-                        hints=hints)
-
-
-# --- Exercise 2: forward mode for 28×28 images ---
-
-#: The sizes of exercise 2: ten templates of 28×28 pixels, N = 20 steps.
-TANGENT_K, TANGENT_SIDE, TANGENT_STEPS = 10, 28, 20
-
-
-@exercise
-def check_forward_tangents(answer):
-    """Exercise 2: forward-mode tangents for K = 10 templates of 28×28 images (7,840)."""
-    K, D = TANGENT_K, TANGENT_SIDE**2
-    value = as_number(answer, "the number of tangents")
+def check_peak_step(answer):
+    """Exercise 1: the real n > 0 at which n·q^(n−1) is largest, for q = 0.9."""
+    q = PEAK_Q
+    expected = gradients.peak_step(q)  # 1/ln(1/0.9) ≈ 9.49
+    value = as_number(answer, "n*")
     if isinstance(value, Feedback):
         return value
-    if not float(value).is_integer():
-        return Feedback(False, f"Count tangents: a whole number, got {value!r}.")
-    n = int(value)
-    if n == K * D:
-        return Feedback(True, f"{n:,} tangents, one per entry of W (K·D = {K} · {D}); reverse "
-                              "mode needs a single backward pass for all of them.")
-    explanations = {
-        D: f"{D} is one per pixel; every template has its own {D} pixels, so count the entries "
-           f"of W: K·D.",
-        K: f"{K} is one per template, but each template has {D} pixels, and each pixel is a "
-           "parameter of its own.",
-        1: "One pass is what reverse mode needs. Forward mode carries one tangent per "
-           "parameter it differentiates by.",
-        K * 64: f"{K * 64} is the count for the 8×8 digits of this notebook; here the images "
-                f"are 28×28.",
-        K * D * TANGENT_STEPS: "Tangents are carried along the N steps, not made anew at each "
-                               "step: one tangent per parameter, whatever N.",
-        D * D: "A tangent per pair of pixels? The parameters are the entries of W: K rows of "
-               "D pixels.",
-        K * K: "K·K is the size of WWᵀ; the parameters are the K·D entries of W.",
-    }
-    if n in explanations:
-        return Feedback(False, explanations[n])
-    return Feedback(False, f"{n:,} is {'too many' if n > K * D else 'too few'}: forward mode "
-                           "needs one tangent per number in W.")
+    if float(value).is_integer() and int(value) in (9, 10):
+        return Feedback(False, f"n = {int(value)} is one of the two whole steps where "
+                               "n·0.9ⁿ⁻¹ is largest (9·0.9⁸ = 10·0.9⁹: they tie exactly). "
+                               "The question asks for the maximiser over real n: set the "
+                               "derivative of n·qⁿ⁻¹ to zero. (1/(1 − q) = 10 is only the "
+                               "approximation for q close to 1.)")
+    hints = [
+        (math.log(1.0 / q), "That is ln(1/q); the maximiser is its reciprocal, n* = 1/ln(1/q)."),
+        (1.0 / math.log10(1.0 / q), "Use the natural logarithm: d/dn qⁿ = qⁿ ln q with ln, "
+                                    "not log₁₀."),
+        (expected - 1.0, "You maximised something shifted by one step. Differentiate "
+                         "n·qⁿ⁻¹ = (n/q)·qⁿ: the derivative is qⁿ⁻¹(1 + n ln q)."),
+    ]
+    result = check_number(value, expected, "n*", rtol=1e-3, hints=hints)
+    if result:
+        return Feedback(True, f"n* = 1/ln(1/0.9) = {expected:.4f}; the whole steps 9 and 10 on "
+                              "either side of it tie for the largest n·0.9ⁿ⁻¹.")
+    return result
 
 
-# --- Exercise 3: one step, any α ---
+# --------------------------------------------------------------------------------------
+# Exercise 2: the implicit gradient for the line
+# --------------------------------------------------------------------------------------
 
-#: α and N of exercise 3.
-ONE_STEP_ALPHA, ONE_STEP_N = 0.001, 1
-
-
-def _one_step_counts():
-    digits = data.digits()
-    W, X_test, y_test = digits.W_means, digits.X_test, digits.y_test
-    right = int(np.sum(templates.predict(W, X_test, ONE_STEP_ALPHA, ONE_STEP_N) == y_test))
-    right_20 = int(np.sum(templates.predict(W, X_test, digits.alpha, digits.n_steps) == y_test))
-    return right, right_20, y_test.size
+#: θ = (a, b) and x of exercise 2.
+IMPLICIT_THETA, IMPLICIT_X = (2.0, -4.0), 1.0
 
 
-def expected_one_step_accuracy():
-    """The test accuracy of the class means with N = 1 at α = 0.001 (406/450 ≈ 0.902)."""
-    right, _, total = _one_step_counts()
-    return right / total
+def expected_implicit_gradient():
+    """dy*/da of exercise 2, from invlib.implicit_gradient at y* (−1.25)."""
+    a, b = IMPLICIT_THETA
+    y_star = (IMPLICIT_X - b) / a
+    return float(inversion.implicit_gradient(Line(), IMPLICIT_THETA, IMPLICIT_X, y_star)[0])
 
 
 @exercise
-def check_one_step_accuracy(answer):
-    """Exercise 3: the class means' test accuracy with N = 1, α = 0.001, as a fraction."""
-    right, right_20, total = _one_step_counts()
-    value = as_number(answer, "the accuracy")
-    if isinstance(value, Feedback):
-        return value
-    if isinstance(answer, numbers.Integral) or value > 1.0:
-        if int(round(value)) == right:
-            return Feedback(False, f"{right} is the number of test images classified right; "
-                                   f"give the fraction {right}/{total}.")
-        return Feedback(False, "Give the accuracy as a fraction between 0 and 1.")
-    if abs(value - right / total) <= 0.5 / total:
-        return Feedback(True, f"{right}/{total} = {right / total:.3f}, exactly as at α = 0.005: "
-                              "z₁ = 2αWx is the template correlations scaled by 2α, and the "
-                              "scale does not move the argmax.")
+def check_implicit_gradient(answer):
+    """Exercise 2: dy*/da for f(y) = a·y + b at a = 2, b = −4, x = 1."""
+    a, b = IMPLICIT_THETA
+    y_star = (IMPLICIT_X - b) / a  # 2.5
     hints = [
-        (right_20 / total, "That is the accuracy after N = 20 steps; the exercise asks for "
-                           "N = 1."),
-        (1.0 - right / total, "That is the error rate; the accuracy is the fraction right."),
-        (0.1, "With N = 1 the weights are not 0: z₁ = 2αWx. (z₀ = 0 would give class 0 for "
-              "every image, 10 % right.)"),
+        (y_star, "That is y* itself. Differentiate: dy*/da = −∂²L/∂y∂a ÷ ∂²L/∂y²."),
+        (-y_star, "That is −y*: you divided ∂²L/∂y∂a = 2a·y* by 2a, but the implicit formula "
+                  "divides by ∂²L/∂y² = 2a²."),
+        (-1.0 / a, "−1/a is dy*/db. For a, ∂²L/∂y∂a = 2a·y − 2(x − a·y − b) = 2a·y* at y*."),
+        (-y_star / a**2, "One factor a too many in the denominator: −(2a·y*)/(2a²) = −y*/a."),
     ]
-    return check_number(value, right / total, "the accuracy", rtol=0.0, atol=0.5 / total,
-                        hints=hints)
+    result = check_number(answer, expected_implicit_gradient(), "dy*/da", rtol=1e-6, hints=hints)
+    if result:
+        return Feedback(True, "dy*/da = −(2a·y*)/(2a²) = −y*/a = −2.5/2 = −1.25: a steeper line "
+                              "reaches x = 1 from a smaller y.")
+    return result
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 3: how far off the one-step estimate stays
+# --------------------------------------------------------------------------------------
+
+#: α and θ of exercise 3 (x and g₀ do not matter for ∂/∂b of the line).
+RATIO_ALPHA, RATIO_THETA = 0.05, (2.0, -4.0)
+
+
+def expected_one_step_ratio():
+    """(one-step estimate of ∂y*/∂b) / (∂y*/∂b) of exercise 3: 1 − q = 2αa² = 0.4."""
+    one_step = gradients.one_step_gradient(Line(), RATIO_THETA, 0.0, 2.0, RATIO_ALPHA)[1]
+    exact = inversion.implicit_gradient(Line(), RATIO_THETA, 0.0, 2.0)[1]
+    return float(one_step / exact)
+
+
+@exercise
+def check_one_step_ratio(answer):
+    """Exercise 3: the one-step estimate of ∂y*/∂b divided by ∂y*/∂b (α = 0.05, a = 2)."""
+    a = RATIO_THETA[0]
+    q = 1.0 - 2.0 * RATIO_ALPHA * a * a
+    hints = [
+        (1.0, "A ratio of 1 would mean the one-step estimate is exact. It is exact for a Newton "
+              "step; a gradient step moves only the fraction 1 − q of the way."),
+        (q, "q = 0.6 is the relative error, (exact − one-step)/exact. The ratio one-step/exact "
+            "is 1 − q."),
+        (1.0 / (1.0 - q), "Upside down: the one-step estimate −α·∂²L/∂y∂b = −2αa is smaller than "
+                          "the exact −1/a."),
+        (2.0 * RATIO_ALPHA * a, "2αa is the one-step estimate's size; divide it by "
+                                "|∂y*/∂b| = 1/a."),
+        (-(1.0 - q), "Both are negative (raising b lowers y*), so their ratio is positive."),
+    ]
+    result = check_number(answer, expected_one_step_ratio(), "the ratio", rtol=1e-6, hints=hints)
+    if result:
+        return Feedback(True, "one-step/exact = (−2αa)/(−1/a) = 2αa² = 1 − q = 0.4: the one-step "
+                              "estimate stays 60 % short however many steps come before it.")
+    return result
+

@@ -1,152 +1,134 @@
-"""Self-checks for notebook 10: the code of the average template, where the walk from a 3 to an
-8 switches class, and how many test images the trained templates rebuild better. The expected
-values come from invlib.templates on invlib.data.digits(), as in the lesson.
+"""Self-checks for notebook 10: the stability limit 1/λ_max(WWᵀ) of the class-mean templates,
+the forward-mode tangents training 28×28 templates would need, and the one-step accuracy.
+The expected values come from invlib.templates on invlib.data.digits(), as in the lesson.
 """
+
+import numbers
 
 import numpy as np
 
 from .. import data, templates
 from . import Feedback, as_number, check_number, exercise
 
-#: The inversion settings of notebooks 09 and 10.
-ALPHA, N_STEPS = data.Digits.alpha, data.Digits.n_steps
+# --- Exercise 1: the stability limit of the class-mean templates ---
 
 
-def _setup():
-    """The test images, their labels, the class means and the trained templates."""
-    digits = data.digits()
-    return digits.X_test, digits.y_test, digits.W_means, digits.W_trained
+def _class_means():
+    return data.digits().W_means
 
 
-# --- Exercise 1: the code of the average template ---
-
-
-@exercise
-def check_average_code(answer):
-    r"""Exercise 1: z with :math:`W^\top z = \frac{1}{10}\sum_k w_k`, class means (z = 0.1·1)."""
-    _, _, W_means, _ = _setup()
-    K, D = W_means.shape
-    try:
-        z = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
-        return Feedback(False, f"The code should be {K} numbers, one weight per template.")
-    if z.shape == (D,):
-        return Feedback(False, f"That has {D} numbers: it is an image, not a code. The code "
-                               f"has one weight per template, {K} numbers.")
-    if z.shape != (K,):
-        return Feedback(False, f"The code should be {K} numbers, one weight per template; got "
-                               f"shape {z.shape}.")
-    if not np.all(np.isfinite(z)):
-        return Feedback(False, "The code should hold finite numbers.")
-    target = W_means.mean(axis=0)
-    image = templates.generate(W_means, z)
-    if np.allclose(image, target, rtol=0, atol=1e-9):
-        return Feedback(True, "z = (0.1, …, 0.1): the average of the templates is Wᵀz with "
-                              "equal weights 1/K. It is the only such code, because the ten "
-                              "templates are linearly independent.")
-    if np.allclose(z, np.ones(K)):
-        return Feedback(False, "Weights of 1 add the ten templates up: that is their sum, ten "
-                               "times the average.")
-    if np.allclose(z, z[0]):
-        return Feedback(False, f"Equal weights are right, but not {z[0]:g}: the average divides "
-                               f"the sum by K = {K}.")
-    if np.allclose(z.sum(), 1.0):
-        return Feedback(False, "The weights sum to 1, but the average gives every template the "
-                               "same weight.")
-    return Feedback(False, f"Wᵀz misses the average template by up to "
-                           f"{np.abs(image - target).max():.3g} in a pixel. Which weights make "
-                           "Σ z_k w_k equal (1/K) Σ w_k?")
-
-
-# --- Exercise 2: where the walk changes class ---
-
-
-def walk_ends():
-    """The test rows of the walk: the first 3 and the first 8 that both template sets get right."""
-    X_test, y_test, W_means, W_trained = _setup()
-    right = np.ones(y_test.size, dtype=bool)
-    for W in (W_means, W_trained):
-        right &= templates.predict(W, X_test, ALPHA, N_STEPS) == y_test
-    return (int(np.flatnonzero((y_test == 3) & right)[0]),
-            int(np.flatnonzero((y_test == 8) & right)[0]))
-
-
-def switch_point(W):
-    r""":math:`s^*` with :math:`z_3(s^*) = z_8(s^*)` on :math:`z(s) = (1 - s)\,z_A + s\,z_B`."""
-    X_test, _, _, _ = _setup()
-    three, eight = walk_ends()
-    z_a = templates.invert(W, X_test[three], ALPHA, N_STEPS)
-    z_b = templates.invert(W, X_test[eight], ALPHA, N_STEPS)
-    d_a, d_b = z_a[3] - z_a[8], z_b[3] - z_b[8]
-    return d_a / (d_a - d_b)
-
-
-def expected_switch_point():
-    """s* for the trained templates (about 0.542)."""
-    return switch_point(_setup()[3])
+def expected_stability_limit():
+    """1/λ_max(WWᵀ) for the class means of the training split (about 0.00966)."""
+    return templates.stability_limit(_class_means())
 
 
 @exercise
-def check_switch_point(answer):
-    """Exercise 2: the s at which the walk's predicted class switches from 3 to 8 (trained)."""
-    expected = expected_switch_point()
-    value = as_number(answer, "s*")
-    if isinstance(value, Feedback):
-        return value
-    if not 0.0 <= value <= 1.0:
-        return Feedback(False, f"s* = {value:.4g} lies off the walk: s runs from 0 (the 3) to "
-                               "1 (the 8).")
+def check_stability_limit(answer):
+    """Exercise 1: the largest α for which the steps converge, with the class-mean templates."""
+    W = _class_means()
+    lam = np.linalg.eigvalsh(W @ W.T)
     hints = [
-        (0.5, "s = 1/2 would be right only if the 3 were as sure of being a 3 as the 8 is of "
-              "being an 8. Solve z₃(s) = z₈(s) with z(s) = (1 − s) z_A + s z_B."),
-        (1.0 - expected, "That is the distance from the 8's end; s counts from the 3 (s = 0)."),
-        (switch_point(_setup()[2]), "That is s* for the class-mean templates; the exercise "
-                                    "walks between the trained templates' codes."),
+        (1.0 / (2.0 * lam[-1]), "1/(2λ_max) is the step that removes the top direction in a "
+                                "single step (1 − 2αλ_max = 0). The limit is twice that: "
+                                "there 1 − 2αλ_max = −1."),
+        (lam[-1], "That is λ_max itself; the limit on α is its inverse, 1/λ_max."),
+        (1.0 / lam[0], "1/λ_min would let the top direction blow up: every direction needs "
+                       "|1 − 2αλ| < 1, and the largest λ is the first to fail."),
+        (1.0 / float(np.sum(W * W)), "1/‖W‖² (the sum of all eigenvalues, trace WWᵀ) is a "
+                                     "safe "
+                                     "step, but not the largest: use the largest eigenvalue "
+                                     "of WWᵀ alone."),
+        (1.0 / float(np.max(np.sum(W * W, axis=1))), "1/‖w_k‖² uses the longest single "
+                                                     "template; the templates overlap, and "
+                                                     "λ_max(WWᵀ) is much larger than any one "
+                                                     "‖w_k‖²."),
     ]
-    return check_number(value, expected, "s*", rtol=0.0, atol=5e-4, hints=hints)
+    return check_number(answer, 1.0 / lam[-1], "the largest stable α", rtol=2e-3, atol=0.0,
+                        hints=hints)
 
 
-# --- Exercise 3: which templates rebuild the test images better ---
+# --- Exercise 2: forward mode for 28×28 images ---
 
-
-def rebuilt_better(n_steps=N_STEPS):
-    """How many test images the trained templates rebuild with a smaller ‖x − Wᵀz_N‖.
-
-    ``n_steps=None`` takes the converged codes (N → ∞), the least-squares solutions.
-    """
-    X_test, _, W_means, W_trained = _setup()
-    errors = []
-    for W in (W_means, W_trained):
-        if n_steps is None:
-            Z = np.linalg.solve(W @ W.T, W @ X_test.T).T
-        else:
-            Z = templates.invert(W, X_test, ALPHA, n_steps)
-        errors.append(np.sum((X_test - Z @ W) ** 2, axis=1))
-    return int(np.sum(errors[1] < errors[0]))
+#: The sizes of exercise 2: ten templates of 28×28 pixels, N = 20 steps.
+TANGENT_K, TANGENT_SIDE, TANGENT_STEPS = 10, 28, 20
 
 
 @exercise
-def check_better_rebuilt(answer):
-    """Exercise 3: the test images the trained templates rebuild better after N = 20 (421)."""
-    _, y_test, _, _ = _setup()
-    expected = rebuilt_better()
-    value = as_number(answer, "the count")
+def check_forward_tangents(answer):
+    """Exercise 2: forward-mode tangents for K = 10 templates of 28×28 images (7,840)."""
+    K, D = TANGENT_K, TANGENT_SIDE**2
+    value = as_number(answer, "the number of tangents")
     if isinstance(value, Feedback):
         return value
     if not float(value).is_integer():
-        if abs(value - expected / y_test.size) < 1e-3:
-            return Feedback(False, f"That is the fraction; the exercise asks for the number of "
-                                   f"images ({expected} of {y_test.size}).")
-        return Feedback(False, f"Count images: a whole number, got {value!r}.")
+        return Feedback(False, f"Count tangents: a whole number, got {value!r}.")
     n = int(value)
-    if n == expected:
-        return Feedback(True, f"{n} of {y_test.size}: after 20 steps the trained templates rebuild "
-                              "almost every test image more closely, although they were trained "
-                              "to classify, not to rebuild.")
-    if n == y_test.size - expected:
-        return Feedback(False, "That counts the images the class means rebuild better: compare "
-                               "the other way round.")
-    if n == rebuilt_better(None):
-        return Feedback(False, "That is the count once the inversion has converged; the exercise "
-                               "runs N = 20 steps, as the classifier does.")
-    return check_number(n, expected, "the count", rtol=0.0, atol=0.5)
+    if n == K * D:
+        return Feedback(True, f"{n:,} tangents, one per entry of W (K·D = {K} · {D}); reverse "
+                              "mode needs a single backward pass for all of them.")
+    explanations = {
+        D: f"{D} is one per pixel; every template has its own {D} pixels, so count the entries "
+           f"of W: K·D.",
+        K: f"{K} is one per template, but each template has {D} pixels, and each pixel is a "
+           "parameter of its own.",
+        1: "One pass is what reverse mode needs. Forward mode carries one tangent per "
+           "parameter it differentiates by.",
+        K * 64: f"{K * 64} is the count for the 8×8 digits of this notebook; here the images "
+                f"are 28×28.",
+        K * D * TANGENT_STEPS: "Tangents are carried along the N steps, not made anew at each "
+                               "step: one tangent per parameter, whatever N.",
+        D * D: "A tangent per pair of pixels? The parameters are the entries of W: K rows of "
+               "D pixels.",
+        K * K: "K·K is the size of WWᵀ; the parameters are the K·D entries of W.",
+    }
+    if n in explanations:
+        return Feedback(False, explanations[n])
+    return Feedback(False, f"{n:,} is {'too many' if n > K * D else 'too few'}: forward mode "
+                           "needs one tangent per number in W.")
+
+
+# --- Exercise 3: one step, any α ---
+
+#: α and N of exercise 3.
+ONE_STEP_ALPHA, ONE_STEP_N = 0.001, 1
+
+
+def _one_step_counts():
+    digits = data.digits()
+    W, X_test, y_test = digits.W_means, digits.X_test, digits.y_test
+    right = int(np.sum(templates.predict(W, X_test, ONE_STEP_ALPHA, ONE_STEP_N) == y_test))
+    right_20 = int(np.sum(templates.predict(W, X_test, digits.alpha, digits.n_steps) == y_test))
+    return right, right_20, y_test.size
+
+
+def expected_one_step_accuracy():
+    """The test accuracy of the class means with N = 1 at α = 0.001 (406/450 ≈ 0.902)."""
+    right, _, total = _one_step_counts()
+    return right / total
+
+
+@exercise
+def check_one_step_accuracy(answer):
+    """Exercise 3: the class means' test accuracy with N = 1, α = 0.001, as a fraction."""
+    right, right_20, total = _one_step_counts()
+    value = as_number(answer, "the accuracy")
+    if isinstance(value, Feedback):
+        return value
+    if isinstance(answer, numbers.Integral) or value > 1.0:
+        if int(round(value)) == right:
+            return Feedback(False, f"{right} is the number of test images classified right; "
+                                   f"give the fraction {right}/{total}.")
+        return Feedback(False, "Give the accuracy as a fraction between 0 and 1.")
+    if abs(value - right / total) <= 0.5 / total:
+        return Feedback(True, f"{right}/{total} = {right / total:.3f}, exactly as at α = 0.005: "
+                              "z₁ = 2αWx is the template correlations scaled by 2α, and the "
+                              "scale does not move the argmax.")
+    hints = [
+        (right_20 / total, "That is the accuracy after N = 20 steps; the exercise asks for "
+                           "N = 1."),
+        (1.0 - right / total, "That is the error rate; the accuracy is the fraction right."),
+        (0.1, "With N = 1 the weights are not 0: z₁ = 2αWx. (z₀ = 0 would give class 0 for "
+              "every image, 10 % right.)"),
+    ]
+    return check_number(value, right / total, "the accuracy", rtol=0.0, atol=0.5 / total,
+                        hints=hints)

@@ -1,0 +1,173 @@
+"""Notebook 11: the latent dashboard at the corners of its ten sliders (all at the minimum, all
+at the maximum, each alone at its maximum) and at seeded interior points, and the exercises'
+self-checks."""
+
+import functools
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+
+from invlib import data, templates, widgets  # noqa: E402
+from invlib.dashboards import nb11 as panel  # noqa: E402
+from invlib.selfcheck import nb11  # noqa: E402
+
+JPEG = b"\xff\xd8\xff"
+
+
+# --------------------------------------------------------------------------------------
+# Notebook 11: the latent dashboard
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def latent_board():
+    return panel.latent_dashboard()
+
+
+@pytest.fixture
+def fresh_latent(latent_board):
+    defaults = latent_board.values()
+    yield latent_board
+    latent_board.update(**defaults)
+
+
+def latent_corners():
+    """All at min, all at max, and each slider alone at max (all 2¹⁰ corners are too many)."""
+    low, high = panel.WEIGHT_RANGE
+    names = [f"z{k}" for k in range(10)]
+    points = [dict.fromkeys(names, low), dict.fromkeys(names, high)]
+    for name in names:
+        point = dict.fromkeys(names, low)
+        point[name] = high
+        points.append(point)
+    return points
+
+
+@functools.lru_cache(maxsize=1)
+def both_templates():
+    """The class means and the trained templates that the latent dashboard reads codes with."""
+    return data.digits().W_means, data.digits().W_trained
+
+
+def generated_images(values):
+    z = panel.code_from(values)
+    return [templates.generate(W, z) for W in both_templates()]
+
+
+def test_figure_is_finite_sees_the_bars(fresh_latent):
+    """The checks below rely on figure_is_finite looking at the bars."""
+    bar = fresh_latent.figure.axes[0].patches[0]
+    bar.set_height(np.nan)
+    assert not widgets.figure_is_finite(fresh_latent.figure)
+    fresh_latent.update(z0=0.5)
+    assert widgets.figure_is_finite(fresh_latent.figure)
+
+
+def test_latent_defaults(latent_board):
+    assert latent_board.values() == {f"z{k}": (1.0 if k == 3 else 0.0) for k in range(10)}
+    assert latent_board.message == ""
+    images = [ax.get_images()[0].get_array() for ax in latent_board.figure.axes[1:3]]
+    expected = generated_images(latent_board.values())
+    for image, pixels in zip(images, expected):
+        assert np.allclose(image, pixels.reshape(8, 8))
+    assert widgets.figure_is_finite(latent_board.figure)
+
+
+def test_latent_dashboard_with_given_templates(latent_board):
+    """Passing the trained templates in (as notebook 11 does) draws the same as training here."""
+    given = panel.latent_dashboard(W_trained=both_templates()[1])
+    for ax_given, ax_default in zip(given.figure.axes[1:3], latent_board.figure.axes[1:3]):
+        assert np.array_equal(ax_given.get_images()[0].get_array(),
+                              ax_default.get_images()[0].get_array())
+
+
+def test_latent_corners_and_random_points(fresh_latent):
+    corners = latent_corners()
+    points = corners + list(fresh_latent.random_settings(20, seed=10))
+    assert len(points) == 32
+    for i, values in enumerate(points):
+        message = fresh_latent.update(**values)
+        assert isinstance(message, str)
+        assert widgets.figure_is_finite(fresh_latent.figure), values
+        bars = fresh_latent.figure.axes[0].patches
+        assert np.allclose([bar.get_height() for bar in bars], panel.code_from(values))
+        expected = generated_images(values)
+        assert message == panel.range_message(expected)
+        for ax, pixels in zip(fresh_latent.figure.axes[1:3], expected):
+            shown = np.asarray(ax.get_images()[0].get_array())
+            assert np.allclose(shown, np.clip(pixels.reshape(8, 8), -1.0, 2.0))
+        if i < len(corners):
+            assert fresh_latent.render_frame().startswith(JPEG), values
+
+
+def test_latent_messages(fresh_latent):
+    high = panel.WEIGHT_RANGE[1]
+    message = fresh_latent.update(**{f"z{k}": high for k in range(10)})
+    assert message.startswith("The generated pixels reach") and "clipped" in message
+    assert fresh_latent.update(**{f"z{k}": 0.0 for k in range(10)}) == ""
+    assert fresh_latent.update(z3=0.5, z8=0.5) == ""
+
+
+# --------------------------------------------------------------------------------------
+# The self-checks of notebook 11
+# --------------------------------------------------------------------------------------
+
+
+def test_nb10_expected_values():
+    assert abs(nb11.expected_switch_point() - 0.5417) < 5e-4
+    assert nb11.rebuilt_better(20) == 421 and nb11.rebuilt_better(None) == 22
+    three, eight = nb11.walk_ends()
+    _, _, _, y_test = (data.digits().X_train, data.digits().X_test, data.digits().y_train, data.digits().y_test)
+    assert y_test[three] == 3 and y_test[eight] == 8
+
+
+@pytest.mark.parametrize("answer, ok, words", [
+    (np.full(10, 0.1), True, "equal weights 1/K"),
+    ([0.1] * 10, True, "only such code"),
+    (np.ones(10), False, "ten times the average"),
+    (np.full(10, 0.2), False, "divides the sum by K"),
+    (np.eye(10)[3], False, "same weight"),
+    (np.arange(10.0), False, "misses the average template"),
+    (np.full(64, 0.1), False, "it is an image, not a code"),
+    (np.full(9, 0.1), False, "shape (9,)"),
+    ("tenth", False, "10 numbers"),
+    ([np.nan] * 10, False, "finite"),
+])
+def test_nb10_average_code(answer, ok, words):
+    feedback = nb11.check_average_code(answer)
+    assert bool(feedback) is ok and words in feedback.message, feedback
+
+
+def test_nb10_switch_point():
+    right = nb11.expected_switch_point()
+    assert nb11.check_switch_point(right)
+    assert nb11.check_switch_point(round(right, 3))
+    means_t = nb11.switch_point(nb11._setup()[2])
+    for answer, words in [(0.5, "s = 1/2"), (1 - right, "8's end"), (means_t, "class-mean"),
+                          (1.2, "off the walk"), (0.9, "too large"), ("half", "single number")]:
+        feedback = nb11.check_switch_point(answer)
+        assert not feedback and words in feedback.message, (answer, feedback)
+
+
+@pytest.mark.parametrize("answer, ok, words", [
+    (421, True, "421 of 450"),
+    (29, False, "other way round"),
+    (22, False, "converged"),
+    (421 / 450, False, "the fraction"),
+    (400, False, "too small"),
+    (12.5, False, "whole number"),
+])
+def test_nb10_better_rebuilt(answer, ok, words):
+    feedback = nb11.check_better_rebuilt(answer)
+    assert bool(feedback) is ok and words in feedback.message, feedback
+
+
+# The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
+# gives each to its check and keeps them out of the notebook's outputs.
+SOLUTIONS = [
+    (nb11.check_average_code, (np.full(10, 0.1),)),
+    (nb11.check_switch_point, (0.541738,)),
+    (nb11.check_better_rebuilt, (421,)),
+]

@@ -40,7 +40,7 @@ def reading_minutes(path):
 DEMO_MINUTES, DASHBOARD_DEMO_MINUTES, EXERCISE_MINUTES = 5, 10, 5
 #: The guide's sessions of at most 90 minutes: (session, notebooks).
 SESSIONS = [("1", ["00", "01"]), ("2", ["02", "03"]), ("3", ["04", "05"]), ("4", ["06"]),
-            ("5", ["07", "08"]), ("6", ["09", "10"]), ("7", ["11"])]
+            ("5", ["07"]), ("6", ["08"]), ("7", ["09", "10"]), ("8", ["11"])]
 SESSION_MINUTES = 90
 
 

@@ -184,7 +184,8 @@ def cube_tangent_step(g, dg_da, dg_db, x, a, b, alpha):
     return next_tangents
 
 
-def _by_hand(g, dg_da, dg_db, x, a, b, alpha):
+def cube_tangent_step_by_hand(g, dg_da, dg_db, x, a, b, alpha):
+    """The solution's by-hand formulas, self-contained (tests/test_solutions.py runs its source)."""
     r = x - a * g**3 - b
     factor = 1 - alpha * (18 * a * a * g**4 - 12 * a * g * r)
     return (factor * dg_da - alpha * (6 * a * g**5 - 6 * g * g * r),
@@ -192,7 +193,7 @@ def _by_hand(g, dg_da, dg_db, x, a, b, alpha):
 
 
 def test_cube_step_solutions_right():
-    for step in (cube_tangent_step, _by_hand):
+    for step in (cube_tangent_step, cube_tangent_step_by_hand):
         feedback = nb03.check_cube_tangent_step(step)
         assert feedback and "invlib.unroll" in repr(feedback), repr(feedback)
 
@@ -249,5 +250,5 @@ SOLUTIONS = [
     (nb03.check_tangent_b_step2, (-0.465,)),
     (nb03.check_closed_form_g5, (1.8490146875,)),
     (nb03.check_tangent_factor, (-0.8,)),
-    (nb03.check_cube_tangent_step, (cube_tangent_step,)),
+    (nb03.check_cube_tangent_step, (cube_tangent_step_by_hand,)),
 ]

@@ -98,7 +98,8 @@ def test_off_screen_minimum_is_pinned_at_the_edge(dashboard):
 def test_a_zero_gives_the_message_and_hides_the_minima():
     board = panel.landscape_dashboard(a_range=(0.0, 3.0))
     message = board.update(a=0.0, b=1.0, x=2.0, noise=0.5)
-    assert message == "a = 0: every y gives the same x, the inverse does not exist"
+    assert message == ("a = 0: every y gives the same x, so every y minimises L: the answer is "
+                       "not unique (and if x ≠ b, no y fits exactly)")
     hidden = [line for ax in board.figure.axes for line in ax.get_lines() if not line.get_visible()]
     assert len(hidden) == 3  # the crossing and the two minima
     assert widgets.figure_is_finite(board.figure)

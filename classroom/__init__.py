@@ -9,6 +9,7 @@ every other cell is locked. `python -m classroom student OUT_DIR` writes the stu
 """
 
 import ast
+import copy
 import dataclasses
 import importlib
 import inspect
@@ -31,8 +32,10 @@ TESTS = ROOT / "tests"
 POINTS = 1  #: what each exercise is worth
 SCHEMA_VERSION = 3  #: nbgrader's cell-metadata schema
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-SOLUTION_BLOCK = re.compile(r"<details>\s*<summary>\s*Solution\s*</summary>.*?</details>[ \t]*\n?",
-                            re.DOTALL)
+#: a hidden solution (or the answers to "Check yourself" questions); "Optional: …" blocks stay
+SOLUTION_BLOCK = re.compile(
+    r"<details>\s*<summary>\s*(?:Solutions?|Answers?)\s*</summary>.*?</details>[ \t]*\n?",
+    re.DOTALL)
 CHECK_PREFIX = "check_"
 
 
@@ -70,7 +73,7 @@ def number_of(path):
 
 
 def load_key(number):
-    """The solution key of notebook NN: {check name: answers}, from tests/test_nbNN.py's SOLUTIONS."""
+    """Notebook NN's solution key {check name: answers}, from SOLUTIONS in tests/test_nbNN.py."""
     if str(TESTS) not in sys.path:
         sys.path.insert(0, str(TESTS))
     module = importlib.import_module(f"test_nb{number}")
@@ -111,8 +114,7 @@ def assigned_names(source):
 
 
 def literal(value):
-    """Python source that evaluates to value (numbers, strings, lists, numpy arrays), and whether
-    it needs numpy imported."""
+    """(source that evaluates to value, whether it needs numpy): numbers, strings, lists, arrays."""
     import numpy as np
 
     if isinstance(value, np.ndarray):
@@ -121,7 +123,9 @@ def literal(value):
         value = value.item()
     if isinstance(value, (list, tuple)):
         parts = [literal(v) for v in value]
-        text = ", ".join(p for p, _ in parts) + ("," if isinstance(value, tuple) and len(value) == 1 else "")
+        text = ", ".join(p for p, _ in parts)
+        if isinstance(value, tuple) and len(value) == 1:
+            text += ","
         brackets = "[]" if isinstance(value, list) else "()"
         return brackets[0] + text + brackets[1], any(n for _, n in parts)
     if value is None or isinstance(value, (bool, int, float, complex, str)):
@@ -140,7 +144,8 @@ def solution_lines(exercise):
     for name, value in zip(exercise.names, exercise.key):
         if inspect.isfunction(value):
             if value.__name__ == "<lambda>":
-                raise ValueError(f"{exercise.grade_id}: give the key's function as a def, not a lambda")
+                raise ValueError(f"{exercise.grade_id}: give the key's function as a def, "
+                                 "not a lambda")
             lines += textwrap.dedent(inspect.getsource(value)).rstrip().split("\n")
             if value.__name__ != name:
                 lines.append(f"{name} = {value.__name__}")
@@ -168,7 +173,7 @@ def check_source(exercise):
 
 
 def find_exercises(nb, key=None, path="notebook"):
-    """The exercises of a notebook, in order, as (index of the call's cell, Exercise)."""
+    """The exercises of a notebook, in order: (index of the call's cell, Exercise, the call)."""
     found = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or not re.search(r"selfcheck\.nb\d\d\.check_", cell.source):
@@ -226,7 +231,8 @@ def source_version(path):
         role, exercise, rest = roles.get(index, (None, None, None))
         if role in ("answer", "answer and check"):
             answer = nbformat.v4.new_code_cell(
-                "\n".join([rest, BEGIN, *solution_lines(exercise), END]), metadata=cell.metadata)
+                "\n".join([rest, BEGIN, *solution_lines(exercise), END]),
+                metadata=copy.deepcopy(cell.metadata))
             answer.metadata["nbgrader"] = nbgrader_metadata(exercise.grade_id + "-answer",
                                                             solution=True)
             cells.append(answer)
@@ -234,7 +240,7 @@ def source_version(path):
             source = check_source(exercise)
             if role == "check" and rest.strip():
                 source = rest + "\n" + source
-            check = nbformat.v4.new_code_cell(source, metadata=dict(cell.metadata))
+            check = nbformat.v4.new_code_cell(source, metadata=copy.deepcopy(cell.metadata))
             check.metadata["nbgrader"] = nbgrader_metadata(exercise.grade_id, grade=True,
                                                            points=POINTS)
             cells.append(check)
@@ -265,6 +271,7 @@ class Course:
         config.CourseDirectory.root = str(self.root)
         config.CourseDirectory.course_id = "invlib-series"
         config.Exchange.root = str(self.root / "exchange")  # never the system-wide one
+        (self.root / "exchange").mkdir(parents=True, exist_ok=True)
         config.ClearSolutions.code_stub = {"python": ""}  # the stub above the region stays
         config.Execute.timeout = timeout
         config.NbGraderAPI.log_level = "ERROR"
@@ -335,8 +342,8 @@ def series():
 
 
 def scratch():
-    """A temporary folder for a course, in memory where the system has one (the gradebook
-    commits every cell, and a disk's sync makes that slow)."""
+    """A temporary folder for a course, in memory where the system has one (/dev/shm)."""
+    # the gradebook commits once per cell: on a disk each commit waits for a sync
     shm = pathlib.Path("/dev/shm")
     return tempfile.TemporaryDirectory(prefix="classroom-", dir=shm if shm.is_dir() else None)
 
@@ -356,8 +363,7 @@ def make_student_copies(out_dir, notebooks=None):
 
 
 def source_of_submission(path):
-    """The series notebook a student copy was made from: read from its graded cells' ids (a
-    renamed copy still grades), else from its file name."""
+    """The series notebook a student copy was made from, by its graded cells' ids, else its name."""
     nb = nbformat.read(path, as_version=4)
     modules = {c.metadata["nbgrader"]["grade_id"].split("-")[0] for c in nb.cells
                if c.metadata.get("nbgrader", {}).get("grade")}
@@ -378,8 +384,7 @@ def exercises_of(path):
 
 
 def fill_in(student_copy, out_path, answers=None):
-    """Write a student copy with every answer filled in from the key, or from answers
-    ({check name: its arguments}) where given: for trying the grader on known answers."""
+    """Fill a student copy's answers from the key, or from answers ({check name: arguments})."""
     answers = answers or {}
     nb = nbformat.read(student_copy, as_version=4)
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
@@ -392,8 +397,7 @@ def fill_in(student_copy, out_path, answers=None):
 
 
 def grade(submissions, timeout=600):
-    """Autograde filled-in student copies, in one course (each copy a student of its own):
-    {submission path: [Result, …]}."""
+    """{copy: [Result, …]} for filled-in student copies, in one course, each copy a student."""
     grades = {}
     with scratch() as root:
         course = Course(root, timeout=timeout)
@@ -411,8 +415,9 @@ def table(results):
     width = max([len("exercise")] + [len(r.exercise) for r in results])
     lines = [f"{'exercise':<{width}}  points  feedback"]
     for r in results:
-        lines.append(f"{r.exercise:<{width}}  {r.points:g}/{r.max_points:g}".ljust(width + 10)
-                     + (r.message if r.points < r.max_points else ""))
+        line = (f"{r.exercise:<{width}}  {r.points:g}/{r.max_points:g}".ljust(width + 10)
+                + (r.message if r.points < r.max_points else ""))
+        lines.append(line.rstrip())
     total, most = sum(r.points for r in results), sum(r.max_points for r in results)
     lines.append(f"{'total':<{width}}  {total:g}/{most:g}")
     return "\n".join(lines)

@@ -5,6 +5,8 @@ an untouched copy and one wrong answer; notebook 00 (an exercise with three answ
 the command line. Every notebook of the series is turned into a student copy.
 """
 
+import contextlib
+import io
 import json
 import re
 
@@ -22,6 +24,16 @@ WRONG_Q = 0.8  # |q| instead of q: the check's hint says q is negative
 
 
 @pytest.fixture(scope="module")
+def student_copies(tmp_path_factory):
+    """`python -m classroom student OUT_DIR` for the whole series: OUT_DIR and what it printed."""
+    out_dir = tmp_path_factory.mktemp("student")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["student", str(out_dir)]) == 0
+    return out_dir, printed.getvalue()
+
+
+@pytest.fixture(scope="module")
 def graded_nb02(tmp_path_factory):
     """The results of the key, an untouched student copy, and the key with check_q wrong."""
     folder = tmp_path_factory.mktemp("nb02")
@@ -30,7 +42,8 @@ def graded_nb02(tmp_path_factory):
         release = course.add_source(NB02)
         copies = {"key": classroom.fill_in(release, folder / "key.ipynb"),
                   "untouched": release,
-                  "wrong": classroom.fill_in(release, folder / "wrong.ipynb", {"check_q": (WRONG_Q,)})}
+                  "wrong": classroom.fill_in(release, folder / "wrong.ipynb",
+                                             {"check_q": (WRONG_Q,)})}
         yield {who: {r.exercise: r for r in course.autograde(path, NB02.name, who)}
                for who, path in copies.items()}
 
@@ -59,10 +72,12 @@ def test_grade_one_wrong_answer_loses_exactly_its_points_with_its_hint(graded_nb
     assert sum(r.points for r in results.values()) == 3 * classroom.POINTS
 
 
-def test_grade_command_prints_points_and_hint_for_a_notebook_with_three_answers(tmp_path, capsys):
-    [release] = classroom.make_student_copies(tmp_path / "release", [NB00])
+def test_grade_command_prints_points_and_hint_for_a_notebook_with_three_answers(
+        student_copies, tmp_path, capsys):
+    release = student_copies[0] / NB00.name
     key = classroom.fill_in(release, tmp_path / "key.ipynb")
-    wrong = classroom.fill_in(release, tmp_path / "wrong.ipynb", {"check_number_of_causes": (2, 1, 1)})
+    wrong = classroom.fill_in(release, tmp_path / "wrong.ipynb",
+                              {"check_number_of_causes": (2, 1, 1)})
     hint = nb00.check_number_of_causes(2, 1, 1)
     assert not hint
     assert main(["grade", str(key), str(wrong)]) == 0
@@ -75,17 +90,22 @@ def test_grade_command_prints_points_and_hint_for_a_notebook_with_three_answers(
     assert re.search(r"^total +1/2$", wrong_part, re.M), wrong_part
 
 
-def test_student_copies_of_every_notebook(tmp_path, capsys):
+def test_student_copies_of_every_notebook(student_copies):
     """Each student copy has one answer cell and one locked check cell per entry of its key,
     in the key's order, no solution and no filled-in answer, and every other cell locked."""
-    assert main(["student", str(tmp_path)]) == 0
-    written = capsys.readouterr().out.split()
+    tmp_path, printed = student_copies
+    written = printed.split()
     assert sorted(p.split("/")[-1] for p in written) == [p.name for p in classroom.series()]
     for path in classroom.series():
         key = classroom.load_key(classroom.number_of(path))
         copy = nbformat.read(tmp_path / path.name, as_version=4)
         text = json.dumps(copy.dict())
-        assert "<details>" not in text and "BEGIN SOLUTION" not in text, path.name
+        assert not re.search(r"<summary>\s*(Solution|Answer)", text), path.name
+        assert "BEGIN SOLUTION" not in text, path.name
+        original_text = path.read_text()
+        kept = original_text.count("<details>") - len(re.findall(r"<summary>(Solution|Answer)",
+                                                                 original_text))
+        assert text.count("<details>") == kept, path.name  # the optional asides stay
         answers = [c for c in copy.cells if c.metadata["nbgrader"]["solution"]]
         checks = [c for c in copy.cells if c.metadata["nbgrader"]["grade"]]
         assert [c.metadata["nbgrader"]["grade_id"] for c in checks] == [

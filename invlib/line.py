@@ -84,27 +84,21 @@ def _steps(alpha, n_steps):
             _validate.count(n_steps, "n_steps", 0, _validate.MAX_STEPS))
 
 
-def slope(a, alpha, n_steps, momentum=0.0):
-    """The slope s(a) = (1 − q^N)/a of the N-step prediction in x; s(0) = 0, its limit.
-    With heavy-ball momentum, q^N is the error factor after N steps (invlib.rates.error_path)."""
+def slope(a, alpha, n_steps):
+    """The slope s(a) = (1 − q^N)/a of the N-step prediction in x; s(0) = 0, its limit
+    (with momentum: invlib.rates.slope)."""
     a = _validate.finite_array(a, "a")
     alpha, n_steps = _steps(alpha, n_steps)
-    return _slope(a, alpha, n_steps, _validate.momentum_value(momentum))
+    return _slope(a, alpha, n_steps)
 
 
-def _slope(a, alpha, n_steps, momentum=0.0):
+def _slope(a, alpha, n_steps):
     a = np.asarray(a, dtype=float)
-    if momentum:
-        from .rates import error_path  # notebook 07's steps; only this branch needs them
-
-        gone = 1.0 - error_path(alpha, momentum, 2.0 * a * a, n_steps)[-1]
-    else:
-        shrink = 2.0 * alpha * a * a  # 1 − q; small: expm1/log1p keep full precision
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            safe = np.where(shrink < 0.5, shrink, 0.0)
-            gone = np.where(shrink < 0.5, -np.expm1(n_steps * np.log1p(-safe)),
-                            1.0 - (1.0 - shrink) ** n_steps)
-    with np.errstate(over="ignore", invalid="ignore"):
+    shrink = 2.0 * alpha * a * a  # 1 − q; small: expm1/log1p keep full precision
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        safe = np.where(shrink < 0.5, shrink, 0.0)
+        gone = np.where(shrink < 0.5, -np.expm1(n_steps * np.log1p(-safe)),
+                        1.0 - (1.0 - shrink) ** n_steps)
         s = np.where(a == 0.0, 0.0, gone / np.where(a == 0.0, 1.0, a))
     return s if s.ndim else float(s)
 
@@ -118,26 +112,29 @@ def offset(theta, y0, alpha, n_steps):
         return float(np.float64(q(alpha, a)) ** n_steps * y0 - _slope(a, alpha, n_steps) * b)
 
 
-def slope_roots(target, alpha, n_steps, a_max, a_min=0.0, n_grid=2001, n_bisect=60,
-                momentum=0.0):
-    """Every a in [a_min, a_max] with s(a) = S (S = target), sorted: sign changes on a grid,
-    each halved n_bisect times (a double root, or two roots within one grid cell, can be missed)."""
-    target = _validate.real_number(target, "target")
+def slope_roots(target, alpha, n_steps, a_max, a_min=0.0, n_grid=2001, n_bisect=60):
+    """Every a in [a_min, a_max] with s(a) = S (S = target), sorted (see roots)."""
     alpha = _validate.positive_number(alpha, "alpha")
     n_steps = _validate.count(n_steps, "n_steps", 1, _validate.MAX_STEPS)
+    return roots(lambda a: _slope(a, alpha, n_steps), target, a_min, a_max, n_grid, n_bisect)
+
+
+def roots(function, target, a_min, a_max, n_grid=2001, n_bisect=60):
+    """Every a in [a_min, a_max] with function(a) = target, sorted: sign changes on a grid, each
+    halved n_bisect times (a double root, or two roots within one grid cell, can be missed)."""
+    target = _validate.real_number(target, "target")
     a_min, a_max = _validate.real_number(a_min, "a_min"), _validate.real_number(a_max, "a_max")
     if not a_max > a_min:
         raise ValueError(f"a_max must be larger than a_min, got a_min = {a_min}, a_max = {a_max}")
     n_grid = _validate.count(n_grid, "n_grid", 2, 10_000_000)
     n_bisect = _validate.count(n_bisect, "n_bisect", 0, 200)
-    momentum = _validate.momentum_value(momentum)
     grid = np.linspace(a_min, a_max, n_grid)
-    gap = _slope(grid, alpha, n_steps, momentum) - target
+    gap = function(grid) - target
     left = np.nonzero(np.sign(gap[:-1]) * np.sign(gap[1:]) <= 0)[0]
     lo, hi, sign_lo = grid[left], grid[left + 1], np.sign(gap[left])
     for _ in range(n_bisect):
         mid = 0.5 * (lo + hi)
-        same = np.sign(_slope(mid, alpha, n_steps, momentum) - target) == sign_lo
+        same = np.sign(function(mid) - target) == sign_lo  # the root lies in [mid, hi]
         lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
     return np.unique(0.5 * (lo + hi))
 

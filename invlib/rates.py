@@ -170,3 +170,35 @@ def steps_to_tolerance(alpha, momentum, curvature, tol=1e-8, max_steps=2000, nes
         above = ~(errors < tol)
     last_above = max_steps - np.argmax(above[::-1], axis=0)  # the last n with |e_n| >= tol
     return np.where(above[-1], np.nan, last_above + 1.0)
+
+
+# --- what momentum does to the N-step prediction ---------------------------------------
+
+def slope(a, alpha, n_steps, momentum=0.0):
+    """The N-step prediction's slope s(a) = (1 − p)/a with heavy-ball steps, p = e_N/e₀ from
+    error_path; μ = 0 gives invlib.line.slope. s(0) = 0, its limit."""
+    a = _validate.finite_array(a, "a")
+    alpha = _validate.positive_number(alpha, "alpha")
+    n_steps = _validate.count(n_steps, "n_steps", 0, MAX_STEPS)
+    return _slope(a, alpha, n_steps, _validate.momentum_value(momentum))
+
+
+def _slope(a, alpha, n_steps, momentum):
+    if momentum == 0.0:
+        return line.slope(a, alpha, n_steps)
+    a = np.asarray(a, dtype=float)
+    p = error_path(alpha, momentum, 2.0 * a * a, n_steps)[-1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        s = np.where(a == 0.0, 0.0, (1.0 - p) / np.where(a == 0.0, 1.0, a))
+    return s if s.ndim else float(s)
+
+
+def slope_roots(target, alpha, n_steps, a_max, a_min=0.0, momentum=0.0, n_grid=2001,
+                n_bisect=60):
+    """Every a in [a_min, a_max] with s(a) = S for heavy-ball steps (invlib.line.roots)."""
+    alpha = _validate.positive_number(alpha, "alpha")
+    n_steps = _validate.count(n_steps, "n_steps", 1, MAX_STEPS)
+    momentum = _validate.momentum_value(momentum)
+    return line.roots(lambda a: _slope(a, alpha, n_steps, momentum), target, a_min, a_max,
+                      n_grid, n_bisect)
+

@@ -9,24 +9,52 @@ import subprocess
 import sys
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from tools import links
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
-def pins(path):
+def binder_python():
+    """The Python version Binder builds with, from binder/runtime.txt ("python-3.11")."""
+    return (ROOT / "binder" / "runtime.txt").read_text().strip().removeprefix("python-")
+
+
+def pins(path, python):
+    """{package: version} pinned by a requirements file for one Python version (markers applied)."""
+    environment = {"python_version": python, "python_full_version": python + ".0"}
     found = {}
     for line in path.read_text().splitlines():
-        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^\s;#]+)", line.strip())
-        if match:
-            found[match.group(1).lower()] = match.group(2)
+        line = line.split(" #")[0].strip()
+        if not line or line.startswith(("#", "-")):
+            continue
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate(environment):
+            name = canonicalize_name(requirement.name)
+            assert name not in found, f"{path.name}: {name} is pinned twice for Python {python}"
+            (found[name],) = [s.version for s in requirement.specifier if s.operator == "=="]
     return found
 
 
 def test_binder_pins_agree_with_requirements():
-    main, binder = pins(ROOT / "requirements.txt"), pins(ROOT / "binder" / "requirements.txt")
+    """Binder installs, on its Python, the versions requirements.txt pins for that Python."""
+    python = binder_python()
+    main, binder = pins(ROOT / "requirements.txt", python), pins(ROOT / "binder" / "requirements.txt", python)
     assert binder, "binder/requirements.txt pins nothing"
     for name, version in binder.items():
-        assert main.get(name) == version, f"{name}: binder {version}, requirements {main.get(name)}"
+        assert main.get(name) == version, f"{name}: binder {version}, requirements {main.get(name)} on Python {python}"
+    missing = set(main) - set(binder)
+    assert not missing, f"binder/requirements.txt lacks {sorted(missing)}"
+
+
+def test_pins_apply_markers(tmp_path):
+    path = tmp_path / "requirements.txt"
+    path.write_text('# pins\nnumpy==2.4.6; python_version >= "3.11"\n'
+                    'numpy==2.2.6; python_version < "3.11"  # the last for 3.10\n-e .\nSympy==1.14.0\n')
+    assert pins(path, "3.10") == {"numpy": "2.2.6", "sympy": "1.14.0"}
+    assert pins(path, "3.12") == {"numpy": "2.4.6", "sympy": "1.14.0"}
 
 
 def test_binder_configuration_builds_offline():
@@ -54,9 +82,54 @@ def test_every_notebook_uses_the_same_kernel_and_is_executed():
         assert counts == list(range(1, len(counts) + 1)), f"{path.name} is not executed in one run"
 
 
-def test_readme_links_binder_to_the_first_notebook():
-    readme = (ROOT / "README.md").read_text()
-    assert "mybinder.org/v2/gh/" in readme and "urlpath=lab/tree/notebooks/00-start-here.ipynb" in readme
+LINK = re.compile(r"https?://[^\s)<>\]`'\"]+")
+
+
+def test_every_link_to_the_repository_is_built_from_its_address():
+    """Binder, nbgitpuller and repository links in README.md and docs/ are those tools.links
+    builds from pyproject.toml's address (run `python -m tools.links` to print them)."""
+    repo = links.repository()
+    slug = repo.split("://", 1)[1].split("/", 1)[1].removesuffix(".git")  # owner/name
+    notebooks = [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+    built = {"binder": {links.binder_link(nb) for nb in notebooks},
+             "nbgitpuller": {links.nbgitpuller_link("HUB", nb) for nb in notebooks}}
+    seen = set()
+    for path in [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for url in LINK.findall(path.read_text()):
+            kind = ("binder" if url.startswith("https://mybinder.org/v2/") else
+                    "nbgitpuller" if "/git-pull?" in url else "repository" if slug in url else None)
+            if kind == "repository":
+                assert url == repo or url.startswith(repo + "/"), f"{path.name}: {url} is not under {repo}"
+            elif kind:
+                assert url in built[kind], (f"{path.name}: {url} is not built from {repo} "
+                                            "(`python -m tools.links` prints the right one)")
+            seen.add((path.name, kind))
+    for expected in [("README.md", "binder"), ("README.md", "nbgitpuller"), ("teaching.md", "nbgitpuller")]:
+        assert expected in seen, f"no {expected[1]} link found in {expected[0]}"
+    assert links.binder_link() in (ROOT / "README.md").read_text(), "the badge should open notebook 00"
+
+
+def test_links_are_built_from_the_address_given():
+    github = "https://github.com/someone/series"
+    assert (links.binder_link("notebooks/a.ipynb", repo=github)
+            == "https://mybinder.org/v2/gh/someone/series/HEAD?urlpath=lab/tree/notebooks/a.ipynb")
+    assert (links.binder_link("a.ipynb", repo="https://gitlab.com/group/sub/series.git")
+            == "https://mybinder.org/v2/gl/group%2Fsub%2Fseries/HEAD?urlpath=lab/tree/a.ipynb")
+    assert (links.binder_link("a.ipynb", repo="https://git.example.org/series")
+            == "https://mybinder.org/v2/git/https%3A%2F%2Fgit.example.org%2Fseries/HEAD?urlpath=lab/tree/a.ipynb")
+    assert (links.nbgitpuller_link("hub.uni.edu/", "notebooks/a.ipynb", repo=github + ".git")
+            == "https://hub.uni.edu/hub/user-redirect/git-pull?repo=https://github.com/someone/series.git"
+               "&branch=main&urlpath=lab/tree/series/notebooks/a.ipynb")
+
+
+def test_links_command_prints_the_links_and_rejects_a_missing_notebook():
+    run = [sys.executable, "-m", "tools.links", "--hub", "https://hub.uni.edu"]
+    result = subprocess.run(run, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert links.binder_link() in result.stdout
+    assert links.nbgitpuller_link("https://hub.uni.edu") in result.stdout
+    result = subprocess.run(run + ["--notebook", "notebooks/nope.ipynb"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2 and "--notebook: notebooks/nope.ipynb is not a file" in result.stderr
 
 
 def test_core_imports_neither_matplotlib_nor_ipywidgets():

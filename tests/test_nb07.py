@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import invlib
-from invlib import line, rates, widgets
+from invlib import rates, widgets
 from invlib.dashboards import nb07 as panel
 from invlib.selfcheck import nb07
 
@@ -24,21 +24,21 @@ def test_predictor_is_affine_with_the_slope(mu):
     xs = np.linspace(-5, 5, 11)
     h = invlib.invert(LINE, (a, b), xs, y0, 0.05, 20, momentum=mu).y
     p = rates.error_path(0.05, mu, rates.curvature(a), 20)[-1]
-    np.testing.assert_allclose(h, line.slope(a, 0.05, 20, momentum=mu) * (xs - b) + p * y0,
+    np.testing.assert_allclose(h, rates.slope(a, 0.05, 20, momentum=mu) * (xs - b) + p * y0,
                                rtol=0, atol=1e-12)
 
 
 def test_predictor_slope_without_momentum_is_the_closed_form():
     a = np.linspace(0.1, 3.0, 30)
     q = 1 - 2 * 0.05 * a**2
-    np.testing.assert_allclose(line.slope(a, 0.05, 20, momentum=0.0), (1 - q**20) / a,
+    np.testing.assert_allclose(rates.slope(a, 0.05, 20, momentum=0.0), (1 - q**20) / a,
                                rtol=1e-12)
 
 
 @pytest.mark.parametrize("mu, expected", [(0.0, (0.2674, 1.99993)), (0.5, (0.1356, 1.99878))])
 def test_slope_roots_are_zero_loss_points(mu, expected):
     problem = invlib.data.original_problem()
-    roots = line.slope_roots(0.5, 0.05, 20, a_min=0.01, a_max=3.0, momentum=mu)
+    roots = rates.slope_roots(0.5, 0.05, 20, a_min=0.01, a_max=3.0, momentum=mu)
     np.testing.assert_allclose(roots, expected, atol=5e-5)
     for root in roots:
         p = rates.error_path(0.05, mu, rates.curvature(root), 20)[-1]

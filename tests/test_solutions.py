@@ -77,15 +77,32 @@ def test_self_checks_need_neither_matplotlib_nor_ipywidgets():
     import subprocess
     import sys
 
-    calls = [(check.__module__, check.__name__,
-              [a.tolist() if isinstance(a, np.ndarray) else a for a in answer])
+    import inspect
+
+    def portable(answer):  # a coding exercise's solution travels as its source
+        if callable(answer):
+            return {"source": inspect.getsource(answer), "name": answer.__name__}
+        return answer.tolist() if isinstance(answer, np.ndarray) else answer
+
+    calls = [(check.__module__, check.__name__, [portable(a) for a in answer])
              for check, answer in SOLUTIONS]
     code = """
 import importlib, json, sys
 sys.modules["matplotlib"] = sys.modules["ipywidgets"] = None  # importing either now fails
 from invlib.selfcheck import installation
+import numpy as np
+
+
+def arrived(arg):
+    if isinstance(arg, dict) and "source" in arg:
+        space = {"np": np}
+        exec(arg["source"], space)
+        return space[arg["name"]]
+    return arg
+
+
 calls = json.loads(sys.stdin.read())
-results = [bool(getattr(importlib.import_module(m), f)(*args)) for m, f, args in calls]
+results = [bool(getattr(importlib.import_module(m), f)(*map(arrived, args))) for m, f, args in calls]
 print(len(results), all(results), installation.check_installation().items[0].ok)
 """
     result = subprocess.run([sys.executable, "-c", code], input=json.dumps(calls),
@@ -100,7 +117,9 @@ def printed_forms(value):
         return set()
     value = float(value)
     if value == int(value):
-        return {f"{int(value)}", f"{int(value):,}"} if abs(value) >= 100 else set()
+        if abs(value) < 100 or value % 100 == 0:  # small or round numbers turn up by chance
+            return set()
+        return {f"{int(value)}", f"{int(value):,}"}
     if len(f"{abs(value):.6g}".replace(".", "").strip("0")) < 3:
         return set()
     forms = {f"{value:.{digits}g}" for digits in (3, 4, 5, 6)} | {f"{value:.{d}f}" for d in (3, 4)}

@@ -187,12 +187,12 @@ def test_spectral_predictor_matches_invert(digits_data):
 # --------------------------------------------------------------------------------------
 
 
-def test_nb09_expected_values():
+def test_exercise_expected_values():
     assert abs(nb10.expected_stability_limit() - 0.00966) < 5e-6
     assert nb10.expected_one_step_accuracy() == 406 / 450
 
 
-def test_nb09_stability_limit():
+def test_exercise_stability_limit():
     right = nb10.expected_stability_limit()
     assert nb10.check_stability_limit(right)
     assert nb10.check_stability_limit(right * 1.001)
@@ -220,7 +220,7 @@ def test_nb09_stability_limit():
     (7840.5, False, "whole number"),
     ("7840", False, "single number"),
 ])
-def test_nb09_forward_tangents(answer, ok, words):
+def test_exercise_forward_tangents(answer, ok, words):
     feedback = nb10.check_forward_tangents(answer)
     assert bool(feedback) is ok and words in feedback.message
 
@@ -235,7 +235,7 @@ def test_nb09_forward_tangents(answer, ok, words):
     (0.95, False, "too large"),
     (4.0, False, "fraction between 0 and 1"),
 ])
-def test_nb09_one_step_accuracy(answer, ok, words):
+def test_exercise_one_step_accuracy(answer, ok, words):
     feedback = nb10.check_one_step_accuracy(answer)
     assert bool(feedback) is ok and words in feedback.message, feedback
 

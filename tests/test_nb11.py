@@ -115,7 +115,7 @@ def test_latent_messages(fresh_latent):
 # --------------------------------------------------------------------------------------
 
 
-def test_nb10_expected_values():
+def test_exercise_expected_values():
     assert abs(nb11.expected_switch_point() - 0.5417) < 5e-4
     assert nb11.rebuilt_better(20) == 421 and nb11.rebuilt_better(None) == 22
     three, eight = nb11.walk_ends()
@@ -135,12 +135,12 @@ def test_nb10_expected_values():
     ("tenth", False, "10 numbers"),
     ([np.nan] * 10, False, "finite"),
 ])
-def test_nb10_average_code(answer, ok, words):
+def test_exercise_average_code(answer, ok, words):
     feedback = nb11.check_average_code(answer)
     assert bool(feedback) is ok and words in feedback.message, feedback
 
 
-def test_nb10_switch_point():
+def test_exercise_switch_point():
     right = nb11.expected_switch_point()
     assert nb11.check_switch_point(right)
     assert nb11.check_switch_point(round(right, 3))
@@ -159,7 +159,7 @@ def test_nb10_switch_point():
     (400, False, "too small"),
     (12.5, False, "whole number"),
 ])
-def test_nb10_better_rebuilt(answer, ok, words):
+def test_exercise_better_rebuilt(answer, ok, words):
     feedback = nb11.check_better_rebuilt(answer)
     assert bool(feedback) is ok and words in feedback.message, feedback
 

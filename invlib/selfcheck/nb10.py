@@ -36,9 +36,8 @@ def check_stability_limit(answer):
         (1.0 / lam[0], "1/λ_min would let the top direction blow up: every direction needs "
                        "|1 − 2αλ| < 1, and the largest λ is the first to fail."),
         (1.0 / float(np.sum(W * W)), "1/‖W‖² (the sum of all eigenvalues, trace WWᵀ) is a "
-                                     "safe "
-                                     "step, but not the largest: use the largest eigenvalue "
-                                     "of WWᵀ alone."),
+                                     "safe step, but below the limit: use the largest "
+                                     "eigenvalue of WWᵀ alone."),
         (1.0 / float(np.max(np.sum(W * W, axis=1))), "1/‖w_k‖² uses the longest single "
                                                      "template; the templates overlap, and "
                                                      "λ_max(WWᵀ) is much larger than any one "

@@ -212,3 +212,16 @@ def interact_areas(page):
         "sliders": box.locator(".widget-slider"),
         "status": None,
     }]
+
+
+# The live dashboards' images (ipywidgets' Image, .widget-image) are left out: ipywidgets 8.1
+# fails to render an Image that has a tooltip, its only way to carry a name; the static figure
+# shown above each dashboard carries the alt text.
+FIGURE_NAMES = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output img:not(.widget-image)'))
+  .map(img => (img.getAttribute('alt') || img.getAttribute('title') || '').trim())"""
+
+
+def figure_names(page):
+    """The accessible name (alt, else title) of every figure in the notebook's outputs."""
+    return page.evaluate(FIGURE_NAMES)
+

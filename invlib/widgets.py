@@ -153,7 +153,7 @@ class Dashboard:
     def _status_html(self):
         if not self.message:
             return ""
-        return f'<div style="color:#b00020;font-weight:bold">{self.message}</div>'
+        return f'<div role="status" style="color:#b00020;font-weight:bold">{self.message}</div>'
 
     def _ipython_display_(self):
         from IPython.display import display

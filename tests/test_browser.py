@@ -62,8 +62,30 @@ def test_dashboard_responds_in_the_browser(lab, name):
                 after = board["image"].screenshot()
                 assert before != after, f"{name}: slider {i} did not change the figure"
         assert lab_driver.cell_errors(page) == [], f"{name}: errors after moving sliders"
+        names = lab_driver.figure_names(page)
+        assert names and all(names), f"{name}: a figure without an accessible name: {names}"
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
     finally:
         page.close()
         lab_driver.shut_down_kernels(base, token)
+
+
+STATIC = [p.name for p in sorted(lab_driver.ROOT.joinpath("notebooks").glob("[0-9][0-9]-*.ipynb"))
+          if p.name not in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("name", STATIC)
+def test_every_figure_has_an_accessible_name(lab, name):
+    """In the running notebook every figure is an <img> with alt text (plots.show's HTML output),
+    which a screen reader announces; JupyterLab's own PNG renderer would give it none."""
+    (base, token, _), chromium = lab
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        assert lab_driver.open_and_run(page, base, token, name) == []
+        names = lab_driver.figure_names(page)
+        assert names and all(len(n.split()) >= 4 for n in names), f"{name}: {names}"
+    finally:
+        page.close()
+        lab_driver.shut_down_kernels(base, token)
+

@@ -31,7 +31,7 @@ def check_biased_slope(answer):
     c = a * v / (a * a * v + s * s)
     hints = [
         (a, "That is the true slope, which the classical estimator finds. The trained model "
-            "regresses y on x, and noise in x flattens that regression: â = 1/c comes out "
+            "regresses y on x, and noise in x flattens that regression: â = 1/s comes out "
             "larger than a."),
         (c, "That is s, the slope of the regression of y on x. The model's slope is its "
             "inverse, â = 1/s."),

@@ -1,9 +1,9 @@
 """Everything closed-form about the line f(y) = a·y + b, θ = (a, b).
 
 Each descent step multiplies the error g_n − y* by q = 1 − 2αa², so
-g_N = y* + q^N (y₀ − y*) with y* = (x − b)/a (derived in notebooks 02 and 03). The
-N-step prediction is then affine in x, h(x) = s(a)·x + c(a, b), with
-s(a) = (1 − q^N)/a and c(a, b) = q^N y₀ − s(a)·b: notebook 08 asks what training fits.
+g_N = y* + q^N (g₀ − y*) with y* = (x − b)/a (derived in notebooks 02 and 03). The
+N-step prediction is then affine in x, h(x) = s(a)·x + d(a, b), with
+s(a) = (1 − q^N)/a and d(a, b) = q^N g₀ − s(a)·b: notebook 08 asks what training fits.
 numpy only.
 """
 
@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _validate
 
-#: Slope S and offset C of the original data's exact inverse, y = (x + 4)/2.
+#: Slope s_true and offset d_true of the original data's exact inverse, y = (x + 4)/2.
 DATA_SLOPE, DATA_OFFSET = 0.5, 2.0
 
 
@@ -39,7 +39,7 @@ def stability_limit(a, momentum=0.0, nesterov=False):
 
 
 def closed_form(theta, x, y0, alpha, n_steps):
-    """g_N = y* + q^N (y₀ − y*), ∂g_N/∂a = −(1 − q^N) y*/a − 4αaN q^(N−1) (y₀ − y*) and
+    """g_N = y* + q^N (g₀ − y*), ∂g_N/∂a = −(1 − q^N) y*/a − 4αaN q^(N−1) (g₀ − y*) and
     ∂g_N/∂b = −(1 − q^N)/a, without running the steps (needs a ≠ 0)."""
     if n_steps == 0:
         return y0, [np.zeros_like(y0)] * 2
@@ -55,8 +55,8 @@ def closed_form(theta, x, y0, alpha, n_steps):
 
 
 def training_objective(x, y, y0, alpha, n_steps):
-    """θ ↦ (T, [∂T/∂a, ∂T/∂b]) from h(x) = u·x − u·b + p·y₀ (p = q^N, u = (1 − p)/a): the cost
-    does not grow with N, since T needs only the features (x, 1, y₀)."""
+    """θ ↦ (T, [∂T/∂a, ∂T/∂b]) from h(x) = u·x − u·b + p·g₀ (p = q^N, u = (1 − p)/a): the cost
+    does not grow with N, since T needs only the features (x, 1, g₀)."""
     features = np.stack([x.ravel(), np.ones(x.size), y0.ravel()])
     y = y.ravel()
 
@@ -104,7 +104,7 @@ def _slope(a, alpha, n_steps):
 
 
 def offset(theta, y0, alpha, n_steps):
-    """The offset c(a, b) = q^N y₀ − s(a)·b of the N-step prediction."""
+    """The offset d(a, b) = q^N g₀ − s(a)·b of the N-step prediction (g₀ = y0)."""
     a, b = _validate.parameters(theta, 2)
     y0 = _validate.real_number(y0, "y0")
     alpha, n_steps = _steps(alpha, n_steps)
@@ -140,7 +140,7 @@ def roots(function, target, a_min, a_max, n_grid=2001, n_bisect=60):
 
 
 def zero_loss_theta(a, y0, alpha, n_steps, data_offset=DATA_OFFSET):
-    """θ = (a, b) whose N-step prediction has the offset C: b = (q^N y₀ − C)/s(a)."""
+    """θ = (a, b) whose N-step prediction has the offset d_true: b = (q^N g₀ − d_true)/s(a)."""
     a = _validate.real_number(a, "a")
     y0 = _validate.real_number(y0, "y0")
     alpha, n_steps = _steps(alpha, n_steps)

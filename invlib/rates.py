@@ -2,7 +2,8 @@
 
 The error e = g − y* of heavy-ball steps on the line moves by a fixed 2×2 matrix,
 (e_{n+1}, e_n) = M (e_n, e_{n−1}) with M = [[1 + μ − αc, −μ], [1, 0]] and c = 2a² the curvature
-(Nesterov: [[(1 + μ)(1 − αc), −μ(1 − αc)], [1, 0]]). The rate ρ, the factor by which the error
+(look-ahead, nesterov=True: [[(1 + μ)(1 − αc), −μ(1 − αc)], [1, 0]]; constant μ, as Sutskever et al.
+2013 wrote Nesterov's method, not his 1983 schedule). The rate ρ, the factor by which the error
 shrinks per step in the long run, is M's spectral radius; everything here follows from M and
 broadcasts over arrays of α, μ and c. Notebook 07 derives it.
 """
@@ -140,14 +141,14 @@ def polyak_parameters(a_min, a_max):
 # --- the steps themselves ----------------------------------------------------------------
 
 def error_path(alpha, momentum, curvature, n_steps, e0=1.0, nesterov=False):
-    """The errors e_0 … e_N of N heavy-ball (μ = 0: plain) steps, v ← μv − αc·ê, e ← e + v (ê = e, or e + μv for Nesterov).
+    """The errors e_0 … e_N of N heavy-ball (μ = 0: plain) steps, Δg ← μΔg − αc·ê, e ← e + Δg (ê = e, or e + μΔg for the look-ahead).
     Working on e follows the error far below the rounding level of g. n on the first axis.
     """
     alpha, momentum, c = _step_arguments(alpha, momentum, curvature)
     n_steps = _validate.count(n_steps, "n_steps", 0, MAX_STEPS)
     e0 = _validate.real_number(e0, "e0")
     e = np.full(c.shape, e0)
-    v = np.zeros(c.shape)
+    v = np.zeros(c.shape)  # the last step Δg_n
     path = np.empty((n_steps + 1,) + c.shape)
     path[0] = e
     with np.errstate(over="ignore", invalid="ignore"):

@@ -155,9 +155,97 @@ def test_noise_levels_off_on_the_floor(fresh):
     assert np.allclose(floor_line.get_ydata(), best)
 
 
+def test_legends_and_text_stay_off_the_data(fresh):
+    """The legends and the T, a, b box sit outside both axes, whatever the sliders say."""
+    renderer = fresh.figure.canvas.get_renderer()
+    for values in [{"noise": 1.0}, {"noise": 1.0, "n_epochs": 2500}, {"alpha": 0.12},
+                   {"beta": 0.3, "noise": 1.0}, {"n_steps": 1, "noise": 0.5}]:
+        fresh.update(**{**fresh.values(), **values})
+        fresh.render_frame()
+        boxes = [ax.get_legend().get_window_extent(renderer) for ax in fresh.figure.axes]
+        boxes.append(fresh.animated[-1].get_window_extent(renderer))  # the T, a, b text
+        for ax in fresh.figure.axes:
+            for box in boxes:
+                assert not box.overlaps(ax.get_window_extent(renderer)), values
+    width, _ = fresh.figure.get_size_inches()
+    assert width * fresh.figure.dpi <= 600  # readable in a 600 px column
+
+
 # --------------------------------------------------------------------------------------
 # The self-checks
 # --------------------------------------------------------------------------------------
+
+
+def training_gradient_by_hand(theta, x, y, y0, alpha, n_steps):
+    """Exercise 4's solution, as the notebook's hidden solution states it."""
+    a, b = theta
+    g = np.full_like(x, y0, dtype=float)
+    dg_da, dg_db = np.zeros_like(g), np.zeros_like(g)
+    for n in range(n_steps):
+        inner = x - a * g - b
+        dg_da = (1 - 2 * alpha * a**2) * dg_da + 2 * alpha * (inner - a * g)
+        dg_db = (1 - 2 * alpha * a**2) * dg_db - 2 * alpha * a
+        g = g + 2 * alpha * a * inner
+    r = y - g
+    return -2 * np.array([r @ dg_da, r @ dg_db])
+
+
+def test_gradient_by_hand_matches_on_the_notebooks_data():
+    """The solution gives section 1's numbers, T = 8.6121 and ∇T = (−2.6413, 3.4573)."""
+    problem = invlib.data.original_problem()
+    gradient = training_gradient_by_hand((problem.a0, 0.0), problem.x, problem.y,
+                                         problem.y0_training, 0.05, 20)
+    assert np.allclose(gradient, (-2.6413, 3.4573), rtol=0, atol=5e-5)
+    T, _ = invlib.training_gradient(invlib.Line(), (problem.a0, 0.0), problem.x, problem.y,
+                                    problem.y0_training, 0.05, 20)
+    assert abs(T - 8.6121) < 5e-5
+
+
+def _closed_form_gradient(theta, x, y, y0, alpha, n_steps):
+    """The other route: h = s·x + d from section 4, differentiated by hand."""
+    a, b = theta
+    q = 1 - 2 * alpha * a**2
+    dq_da = -4 * alpha * a
+    s = (1 - q**n_steps) / a
+    ds_da = -n_steps * q ** (n_steps - 1) * dq_da / a - (1 - q**n_steps) / a**2
+    h = s * (x - b) + q**n_steps * y0
+    dh_da = ds_da * (x - b) + n_steps * q ** (n_steps - 1) * dq_da * y0
+    r = y - h
+    return -2 * np.array([r @ dh_da, r @ (-s * np.ones_like(x))])
+
+
+@pytest.mark.parametrize("function, words", [
+    (training_gradient_by_hand, "agrees"),
+    (_closed_form_gradient, "agrees"),
+    (lambda *args: training_gradient_by_hand(*args) / 2, "factor 2"),
+    (lambda *args: -training_gradient_by_hand(*args), "sign is wrong"),
+    (lambda *args: -training_gradient_by_hand(*args) / 2, "both the sign and a factor 2"),
+    (lambda th, x, y, y0, al, n: nb04._inner_loss_gradient({"theta": th, "x": x}, y),
+     "derivative of the inner loss"),
+    (lambda th, x, y, y0, al, n: nb04._inner_loss_gradient(
+        {"theta": th, "x": x}, invlib.invert(invlib.Line(), th, x, y0, al, n).y), "∂L/∂θ at g_N"),
+    (lambda th, x, y, y0, al, n: training_gradient_by_hand(th, x, y, y0, al, n - 1), "off by one"),
+    (lambda th, x, y, y0, al, n: training_gradient_by_hand(th, x, y, y0, al, n) + [0, 1],
+     "∂T/∂b differs"),
+    (lambda *args: (1.0, training_gradient_by_hand(*args)), "return only"),
+    (lambda *args: np.zeros(3), "shape (3,)"),
+    (lambda *args: [np.nan, 1.0], "not finite"),
+    (lambda *args: 1 / 0, "raised ZeroDivisionError"),
+    (lambda *args: None, "replace None"),
+    (3.0, "the function itself"),
+])
+def test_training_gradient_check(function, words):
+    feedback = nb04.check_training_gradient(function)
+    assert bool(feedback) == (words == "agrees") and words in feedback.message, feedback.message
+
+
+def test_gradient_cases_are_unseen_and_stable():
+    cases = nb04.gradient_cases()
+    assert sorted(case["n_steps"] for case in cases) == [1, 3, 8, 21]
+    for case in cases:
+        q = 1 - 2 * case["alpha"] * case["theta"][0] ** 2
+        assert abs(q) < 1 and case["x"].size >= 3
+        assert not np.array_equal(case["x"], invlib.data.original_problem().x[:case["x"].size])
 
 
 def test_expected_values():
@@ -240,4 +328,5 @@ SOLUTIONS = [
     (nb04.check_training_loss, (0.72,)),
     (nb04.check_sign_dT_db, ("positive",)),
     (nb04.check_slope, (0.496,)),
+    (nb04.check_training_gradient, (training_gradient_by_hand,)),
 ]

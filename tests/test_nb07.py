@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import invlib
-from invlib import rates, widgets
+from invlib import rates, selfcheck, widgets
 from invlib.dashboards import nb07 as panel
 from invlib.selfcheck import nb07
 
@@ -211,6 +211,100 @@ def test_every_wrong_answer_is_explained():
             assert not message.endswith(("is too large.", "is too small.")), (check, value, message)
 
 
+def test_dashboard_fits_600_pixels_and_keeps_text_off_the_data(dashboard):
+    """At the inline 100 dpi the figure is at most 600 px wide; the legend and the rate line
+    stand above their panels, outside the data."""
+    width, _ = dashboard.figure.get_size_inches()
+    assert width * 100 <= 600
+    dashboard.update(alpha=0.05, momentum=0.7, n_steps=150, a=0.5)
+    dashboard.canvas.draw()
+    ax_path, ax_error = dashboard.figure.axes
+    renderer = dashboard.canvas.get_renderer()
+    legend = ax_path.get_legend().get_window_extent(renderer)
+    assert legend.y0 >= ax_path.get_window_extent(renderer).y1 - 1
+    info = dashboard.animated[-1].get_window_extent(renderer)
+    assert info.y0 >= ax_error.get_window_extent(renderer).y1 - 1
+
+
+def test_numbers_in_the_exercise_solutions():
+    """The numbers the hidden solutions quote (kept out of the notebook's outputs)."""
+    assert np.allclose(rates.best_plain_alpha(1.0, 3.0), (0.1, 0.8))
+    assert np.allclose(rates.polyak_parameters(1.0, 3.0), (0.125, 0.25, 0.5))
+    assert abs(np.log(1e8) / np.log(1 / 0.8) - 83) < 0.5
+    assert round(np.log(1 / 0.8) / np.log(1 / 0.5), 1) == 0.3       # "about a third of the steps"
+    limit = rates.stable_step_limit(0.6, nesterov=True) / rates.curvature(2.0)
+    assert np.isclose(limit, 2 / 11) and abs(limit - 0.1818) < 5e-5
+    assert np.isclose(rates.stable_step_limit(0.6, nesterov=True), 16 / 11)
+    for factor, converges in [(0.999, True), (1.001, False)]:        # converging below, not above
+        assert (rates.rate(factor * limit, 0.6, 8.0, nesterov=True) < 1) == converges
+    assert np.isclose(rates.rate(limit, 0.6, 8.0, nesterov=True), 1.0)  # the edge: rate exactly 1
+    assert np.isclose(rates.stable_step_limit(0.6) / 8.0, 0.4) and limit < 0.4 / 2
+    assert np.isclose(1 / 2.0**2, 0.25)
+
+
+def test_best_momentum_for_one_curvature_beats_every_other():
+    """Section 3's argument: below μ_edge the rate exceeds √μ_edge (P(√μ_edge) < 0), above it
+    the rate is √μ; for several αc, not only the notebook's."""
+    for step_c in (0.025, 0.1, 0.4, 0.9):
+        mu_edge = rates.best_momentum(step_c, 1.0)
+        r = np.sqrt(mu_edge)
+        assert np.isclose(r, 1 - np.sqrt(step_c))
+        mus = np.linspace(0.0, 0.99, 991)
+        rho = rates.rate(step_c, mus, 1.0)
+        assert np.all(rho >= r - 1e-9)
+        below, above = mus < mu_edge - 1e-6, mus > mu_edge + 1e-6
+        poly = r**2 - (1 + mus - step_c) * r + mus
+        np.testing.assert_allclose(poly, np.sqrt(step_c) * (mus - mu_edge), atol=1e-12)
+        assert np.all(rho[below] > r) and np.allclose(rho[above], np.sqrt(mus[above]))
+
+
+# --- exercise 5: the heavy-ball step, written by the learner --------------------------------
+
+def heavy_ball_step(g, dg, dL_dy, alpha, mu):
+    """The solution the notebook hides."""
+    return g + mu * dg - alpha * dL_dy(g)
+
+
+def test_heavy_ball_step_solution_is_correct():
+    feedback = nb07.check_heavy_ball_step(heavy_ball_step)
+    assert feedback and "agree with invlib.invert" in feedback.message
+
+
+def test_heavy_ball_step_agrees_with_invert_in_the_checks_settings():
+    """The check's own reference: the learner's loop of steps is invlib.invert's path."""
+    for case in nb07.STEP_CASES:
+        theta, x, g0, alpha, mu, n_steps = case
+        expected = invlib.invert(LINE, theta, x, g0, alpha, n_steps, momentum=mu).path
+        np.testing.assert_allclose(nb07._run_steps(heavy_ball_step, case), expected, atol=1e-12)
+
+
+@pytest.mark.parametrize("wrong, says", [
+    (lambda g, dg, dL, alpha, mu: g - alpha * dL(g), "forgot μ"),
+    (lambda g, dg, dL, alpha, mu: g + dg - alpha * dL(g), "forgot μ"),
+    (lambda g, dg, dL, alpha, mu: g + mu * dg + alpha * dL(g), "Wrong sign on the slope"),
+    (lambda g, dg, dL, alpha, mu: g - mu * dg - alpha * dL(g), "Wrong sign on the momentum"),
+    (lambda g, dg, dL, alpha, mu: g + mu * dg - alpha * dL(g + mu * dg), "look-ahead point"),
+    (lambda g, dg, dL, alpha, mu: g + mu * dg - alpha * dL(g - dg), "previous iterate"),
+    (lambda g, dg, dL, alpha, mu: g + mu * dg - dL(g), "forgot α"),
+    (lambda g, dg, dL, alpha, mu: g + mu * (dg - alpha * dL(g)), "multiplies only the last step"),
+    (lambda g, dg, dL, alpha, mu: g + 0.5 * mu * dg - alpha * dL(g), "One step is"),
+    (lambda g, dg, dL, alpha, mu: (g, dg), "single number"),
+    (lambda g, dg, dL, alpha, mu: 1 / 0, "ZeroDivisionError"),
+    (3.0, "pass the function itself"),
+])
+def test_heavy_ball_step_mistakes_are_named(wrong, says):
+    feedback = nb07.check_heavy_ball_step(wrong)
+    assert not feedback and says in feedback.message, feedback.message
+
+
+def test_heavy_ball_step_stub_is_not_yet():
+    def stub(g, dg, dL_dy, alpha, mu):
+        g_next = None
+        return g_next
+
+    assert repr(nb07.check_heavy_ball_step(stub)) == "Not yet: " + selfcheck.NO_ANSWER
+
+
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
 # gives each to its check and keeps them out of the notebook's outputs.
 SOLUTIONS = [
@@ -218,4 +312,5 @@ SOLUTIONS = [
     (nb07.check_plain_rate, (0.8,)),
     (nb07.check_polyak_momentum, (0.25,)),
     (nb07.check_nesterov_limit, (2 / 11,)),
+    (nb07.check_heavy_ball_step, (heavy_ball_step,)),
 ]

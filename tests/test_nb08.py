@@ -44,8 +44,9 @@ def test_default_settings_are_the_original(dashboard):
     dashboard.update(n_steps=20, alpha=0.05, a0=3.4, beta=0.005)
     assert dashboard.message == ""
     assert widgets.figure_is_finite(dashboard.figure)
-    texts = [t.get_text() for t in dashboard.figure.axes[2].texts]
-    assert "trained: s = 0.50000,  c = 1.99963" in texts
+    texts = [t.get_text() for t in dashboard.figure.axes[3].texts]
+    assert "trained: s = 0.50000,  d = 1.99963" in texts
+    assert "data:     s_true = 0.5,  d_true = 2" in texts
 
 
 def test_every_corner(dashboard):
@@ -106,6 +107,8 @@ def test_seeded_interior_points(dashboard):
 
 @pytest.mark.parametrize("values, expected", [
     (dict(n_steps=5, alpha=0.05, a0=3.4, beta=0.005), "cannot fit the data"),
+    (dict(n_steps=6, alpha=0.05, a0=3.4, beta=0.005), "Not there yet after 1,000 epochs"),
+    (dict(n_steps=6, alpha=0.05, a0=3.4, beta=0.008), ""),
     (dict(n_steps=20, alpha=0.05, a0=0.3, beta=0.005), ""),
     (dict(n_steps=20, alpha=0.05, a0=0.3, beta=0.002), "Zero loss with the wrong model"),
     (dict(n_steps=20, alpha=0.05, a0=4.5, beta=0.005), "Training diverged: α·a₀² = 1.01"),
@@ -208,10 +211,128 @@ def test_numbers_in_the_exercise_solutions():
         assert beyond.size == 1 and nb08.stable_roots(n).size == 0
 
 
+def test_dashboard_fits_600_pixels_with_the_legend_off_the_data(dashboard):
+    """2×2 panels, 6 in wide (600 px at 100 dpi); the legend and the numbers live in the fourth
+    cell, which holds no data; h_θ and the truth differ in line style and marker, not colour only."""
+    width, _ = dashboard.figure.get_size_inches()
+    assert width * 100 <= 600 and len(dashboard.figure.axes) == 4
+    ax_s, ax_T, ax_h, ax_key = dashboard.figure.axes
+    assert not ax_key.axison and not ax_key.get_lines() and ax_key.get_legend() is not None
+    assert all(ax.get_legend() is None for ax in (ax_s, ax_T, ax_h))
+    lines = {line.get_label(): line for line in ax_h.get_lines()}
+    truth, h = lines["truth $(x + 4)/2$"], lines[r"$h_\theta(x)$, $N$ steps"]
+    assert truth.get_linestyle() != h.get_linestyle() and truth.get_marker() != h.get_marker()
+
+
+def test_six_steps_train_slowly_and_the_dashboard_says_so(dashboard):
+    """N = 5 → 6: roots exist again (at 1.16 and 1.82, s peaks at 0.522), but T after 1,000
+    epochs rises from 0.024 to 0.37; with β = 0.008 the run gets below 1e-3 (as the notebook says)."""
+    p = PROBLEM
+    losses = {}
+    for n, beta in ((5, 0.005), (6, 0.005), (6, 0.008)):
+        fit = invlib.train(LINE, p.x, p.y, (3.4, 0.0), p.y0_training, 0.05, beta, n, panel.N_EPOCHS)
+        losses[n, beta] = fit.losses[-1]
+    assert losses[5, 0.005] == pytest.approx(0.024, abs=5e-4)
+    assert losses[6, 0.005] == pytest.approx(0.37, abs=5e-3)
+    assert losses[6, 0.008] < 1e-3
+    np.testing.assert_allclose(nb08.stable_roots(6), [1.16, 1.82], atol=5e-3)
+    message = dashboard.update(n_steps=6, alpha=0.05, a0=3.4, beta=0.005)
+    assert "1.161, 1.823" in message and "Raise β" in message
+
+
+def root_census(alpha, n_steps):
+    """The optional box of section 3: roots of s(a) = 1/2 with |q| < 1 and > 1, turning points."""
+    edge = 1 / np.sqrt(alpha)
+    found = line.slope_roots(0.5, alpha, n_steps, a_min=-3 * edge, a_max=3 * edge, n_grid=6001)
+    stable = np.abs(found) < edge
+    a = np.linspace(1e-4, edge * (1 - 1e-9), 20001)
+    rising = np.sign(np.diff(line.slope(a, alpha, n_steps)))
+    return found[stable], found[~stable], np.count_nonzero(np.diff(rising))
+
+
+@pytest.mark.parametrize("alpha, n_steps, stable, unstable, turns", [
+    (0.05, 20, [0.267, 2.0], [-4.54], 1),
+    (0.05, 21, [0.254, 2.0], [4.484], 2),
+    (0.05, 200, [0.025, 2.0], [-4.479], 1),
+    (0.1, 20, [0.129, 2.0], [-3.201], 1),
+    (0.1, 21, [0.123, 2.0, 3.141], [], 2),
+])
+def test_the_root_census_table(alpha, n_steps, stable, unstable, turns):
+    found_stable, found_unstable, found_turns = root_census(alpha, n_steps)
+    np.testing.assert_allclose(found_stable, stable, atol=5e-4)
+    np.testing.assert_allclose(found_unstable, unstable, atol=5e-4)
+    assert found_turns == turns
+
+
+def test_the_estimate_of_the_spurious_root():
+    """The optional box of section 3: a_s ≈ 1/(2Nα·a_true), low by about 1/(4Nα·a_true²)."""
+    alpha, a_true = 0.05, 2.0
+    table = {20: (0.267410, 0.0651), 50: (0.102602, 0.0254), 100: (0.050637, 0.0126),
+             200: (0.025158, 0.0063)}
+    for n, (root, gap) in table.items():
+        exact = line.slope_roots(0.5, alpha, n, a_max=1 / np.sqrt(alpha))[0]
+        rule = 1 / (2 * n * alpha * a_true)
+        estimate = 1 / (4 * n * alpha * a_true**2)
+        assert abs(exact - root) < 5e-7 and abs((exact - rule) / exact - gap) < 5e-5
+        assert abs(gap / estimate - 1) < 0.05
+    assert 2 * 20 * alpha * a_true**2 == 8
+
+
+def test_numbers_of_the_census_box():
+    """The third root at α = 0.1, N = 21 lies between q = 0 and the stability edge 3.16, where
+    s tends to 2√α ≈ 0.63; at q = 0 the slope is √(2α)."""
+    alpha = 0.1
+    edge = 1 / np.sqrt(alpha)
+    third = root_census(alpha, 21)[0][-1]
+    assert 1 / np.sqrt(2 * alpha) < third < edge
+    assert abs(third - 3.14) < 0.005 and abs(edge - 3.16) < 0.005
+    assert abs(line.slope(edge * (1 - 1e-12), alpha, 21) - 2 * np.sqrt(alpha)) < 1e-6
+    assert abs(2 * np.sqrt(alpha) - 0.63) < 0.005 and 1 / 16 < alpha < 1 / 8
+    assert abs(line.slope(1 / np.sqrt(2 * alpha), alpha, 21) - np.sqrt(2 * alpha)) < 1e-12
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 4: the slope of the N-step prediction, written by the learner
+# --------------------------------------------------------------------------------------
+
+
+def prediction_slope(a, alpha, n_steps):
+    """The solution the notebook hides."""
+    q = 1 - 2 * alpha * a**2
+    return (1 - q**n_steps) / a
+
+
+def test_prediction_slope_solution_is_correct():
+    feedback = nb08.check_prediction_slope(prediction_slope)
+    assert feedback and "line.slope" in feedback.message
+    assert any(1 - 2 * alpha * a * a < 0 for a, alpha, _ in nb08.SLOPE_CASES)
+
+
+@pytest.mark.parametrize("wrong, says", [
+    (lambda a, alpha, n: 2 * alpha * a, "q instead of q^N"),
+    (lambda a, alpha, n: 1 - (1 - 2 * alpha * a**2) ** n, "missing 1/a"),
+    (lambda a, alpha, n: 1 / a, "exact inverse"),
+    (lambda a, alpha, n: (1 - 2 * alpha * a**2) ** n / a, "part of the way left undone"),
+    (lambda a, alpha, n: (1 - (1 - alpha * a**2) ** n) / a, "missing factor 2"),
+    (lambda a, alpha, n: (1 - (1 - 2 * alpha * a) ** n) / a, "with a squared"),
+    (lambda a, alpha, n: (1 - (1 - 2 * alpha * a**2) ** (n - 1)) / a, "q^(N−1)"),
+    (lambda a, alpha, n: (1 - (1 - 2 * alpha * a**2) ** (n + 1)) / a, "q^(N+1)"),
+    (lambda a, alpha, n: -(1 - (1 - 2 * alpha * a**2) ** n) / a, "Wrong sign"),
+    (lambda a, alpha, n: 0.3, "has the slope"),
+    (lambda a, alpha, n: "0.5", "single number"),
+    (lambda a, alpha, n: 1 / 0, "ZeroDivisionError"),
+    (0.5, "pass the function itself"),
+])
+def test_prediction_slope_mistakes_are_named(wrong, says):
+    feedback = nb08.check_prediction_slope(wrong)
+    assert not feedback and says in feedback.message, feedback.message
+
+
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
 # gives each to its check and keeps them out of the notebook's outputs.
 SOLUTIONS = [
     (nb08.check_true_loss, (0.0010967,)),
     (nb08.check_spurious_b, (-0.535105,)),
     (nb08.check_smallest_steps, (6,)),
+    (nb08.check_prediction_slope, (prediction_slope,)),
 ]

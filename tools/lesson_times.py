@@ -1,7 +1,9 @@
-"""How long each notebook takes to read: the words of its main path (markdown outside the
-optional <details> boxes), at 200 words a minute, and its exercises.
+"""How long each notebook takes in class: reading its main path (markdown outside the optional
+<details> boxes) at 200 words a minute, a live demonstration, and its exercises; and the
+sessions of the teaching guide, which add these up.
 
-    python -m tools.lesson_times        # a table, one notebook a row
+    python -m tools.lesson_times              # a table, one notebook a row
+    python -m tools.lesson_times --markdown   # the session plan as docs/teaching.md shows it
 """
 
 import json
@@ -33,6 +35,52 @@ def reading_minutes(path):
     return math.ceil(main_path_words(path) / WORDS_PER_MINUTE)
 
 
+#: Minutes for a live demonstration (run the cells, ask the questions, move the sliders)
+#: and per exercise (a coding exercise takes twice a numeric one).
+DEMO_MINUTES, DASHBOARD_DEMO_MINUTES, EXERCISE_MINUTES = 5, 10, 5
+#: The guide's sessions of at most 90 minutes: (session, notebooks).
+SESSIONS = [("1", ["00", "01"]), ("2", ["02", "03"]), ("3", ["04", "05"]), ("4", ["06"]),
+            ("5", ["07"]), ("6", ["08"]), ("7", ["09", "10"]), ("8", ["11"])]
+SESSION_MINUTES = 90
+
+
+def coding_exercises(path):
+    """Exercise cells in which the learner writes a function."""
+    cells = json.loads(pathlib.Path(path).read_text())["cells"]
+    return sum(bool(re.search(r"selfcheck\.nb\d\d\.check_", "".join(c["source"])))
+               and "def " in "".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
+def plan():
+    """One row per notebook: (session, number, title, reading, demo, exercises, total) minutes."""
+    rows = []
+    for session, numbers in SESSIONS:
+        for number in numbers:
+            path = next((ROOT / "notebooks").glob(f"{number}-*.ipynb"))
+            cells = json.loads(path.read_text())["cells"]
+            title = "".join(cells[0]["source"]).splitlines()[0].split("—", 1)[1].split(":")[0].strip()
+            dashboard = any("_dashboard(" in "".join(c["source"]) for c in cells)
+            demo = DASHBOARD_DEMO_MINUTES if dashboard else DEMO_MINUTES
+            work = EXERCISE_MINUTES * (exercises(path) + coding_exercises(path))
+            reading = reading_minutes(path)
+            rows.append((session, number, title, reading, demo, work, reading + demo + work))
+    return rows
+
+
+def markdown():
+    """The session plan as a markdown table, with each session's total."""
+    lines = ["| session | notebook | reading | live demo | exercises | minutes |",
+             "|---|---|---|---|---|---|"]
+    totals = {}
+    for session, number, title, reading, demo, work, total in plan():
+        totals[session] = totals.get(session, 0) + total
+        lines.append(f"| {session} | {number} {title} | {reading} | {demo} | {work} | {total} |")
+    lines.append("")
+    lines.append("Sessions: " + ", ".join(f"{s}: {m} min" for s, m in totals.items())
+                 + f" (each at most {SESSION_MINUTES}); {sum(totals.values())} min in all.")
+    return "\n".join(lines)
+
+
 def table():
     rows = []
     for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
@@ -41,6 +89,11 @@ def table():
 
 
 if __name__ == "__main__":
-    print(" #   words  reading (min)  exercises")
-    for number, words, minutes, count in table():
-        print(f"{number}  {words:6d}  {minutes:13d}  {count:9d}")
+    import sys
+
+    if "--markdown" in sys.argv:
+        print(markdown())
+    else:
+        print(" #   words  reading (min)  exercises")
+        for number, words, minutes, count in table():
+            print(f"{number}  {words:6d}  {minutes:13d}  {count:9d}")

@@ -1,11 +1,12 @@
 """Notebook 04's dashboard: training θ through the N unrolled steps, sliders α, β, N, σ, epochs.
 
 Every move retrains the line f(y) = a·y + b from the original start (a₀ ≈ 3.4014, b₀ = 0, every
-inversion from y₀ ≈ 1.99984, a kept ≥ 0.5) on five points y = −2 … 2, x = 2y − 4 + σε (seeded
-noise). Left: T per epoch and the floor no line can beat (the least-squares line of y on x,
-invlib.regression.regression_floor). Right: the data, the truth, the trained line and the
-predictions h_θ(xᵢ). A run that diverges (DivergenceError) empties the moving artists and
-returns a message saying which step size to lower; nothing non-finite is ever drawn.
+inversion from g₀ ≈ 1.99984, a kept ≥ 0.5) on five points y = −2 … 2, x = 2y − 4 + σε (seeded
+noise). Top: T per epoch and the floor no line can beat (the least-squares line of y on x,
+invlib.regression.regression_floor). Bottom: the data, the truth, the trained line and the
+predictions h_θ(xᵢ). Legends and the T, a, b box sit in the right margin, off the data. A run
+that diverges (DivergenceError) empties the moving artists and returns a message saying which
+step size to lower; nothing non-finite is ever drawn.
 """
 
 import numpy as np
@@ -58,19 +59,23 @@ def training_dashboard(alpha=0.05, beta=0.005, n_steps=20, noise=0.0, n_epochs=1
     y0, bounds = problem.y0_training, problem.bounds
     a_low = bounds[0][0]
 
-    figure, (ax_loss, ax_fit) = plots.new_figure(2, width=4.4, height=3.4)
+    # Stacked panels, 6 in wide (readable in a 600 px column); legends and the text box sit
+    # in the right margin, outside the axes, so that no slider setting can put data under them.
+    figure, (ax_loss, ax_fit) = plots.new_figure(1, 2, width=6.0, height=2.7)
+    outside = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0,
+               "fontsize": 8}
 
     curve = plots.plot_curve(ax_loss, [1.0], "epoch", r"training loss $T(\theta)$",
                              color=plots.COLORS["model"], label=r"$T$ per epoch")
     floor_line = ax_loss.axhline(1.0, color=plots.COLORS["data"], linestyle=":",
                                  label="best line (floor)")
-    info = ax_loss.text(0.97, 0.97, "", transform=ax_loss.transAxes, ha="right", va="top",
-                        fontsize=9, bbox={"facecolor": "white", "alpha": 0.85, "linewidth": 0})
+    info = ax_loss.text(1.02, 0.0, "", transform=ax_loss.transAxes, ha="left", va="bottom",
+                        fontsize=8.5)
     ax_loss.set_xlim(0, EPOCHS_RANGE[1])
     ax_loss.set_ylim(*LOSS_LIMITS)
-    ax_loss.set_title("training loss")
+    ax_loss.set_title("training loss", fontsize=10)
     ax_loss.grid(True, which="major", alpha=0.3)
-    ax_loss.legend(loc="lower left", fontsize=8)
+    ax_loss.legend(**outside)
 
     x, y = data.line_data(theta=THETA_TRUE)
     fit_artists = plots.plot_fit(ax_fit, model, theta0, x, y, theta_true=THETA_TRUE,
@@ -80,8 +85,8 @@ def training_dashboard(alpha=0.05, beta=0.005, n_steps=20, noise=0.0, n_epochs=1
                                  label=r"predictions $h_\theta(x_i)$")
     ax_fit.set_xlim(*Y_LIMITS)
     ax_fit.set_ylim(*X_LIMITS)
-    ax_fit.set_title("data and trained line")
-    ax_fit.legend(loc="upper left", fontsize=8)
+    ax_fit.set_title("data and trained line", fontsize=10)
+    ax_fit.legend(**outside)
 
     def update(alpha, beta, n_steps, noise, n_epochs):
         x, y = data.line_data(theta=THETA_TRUE, noise=noise, seed=NOISE_SEED)
@@ -95,7 +100,7 @@ def training_dashboard(alpha=0.05, beta=0.005, n_steps=20, noise=0.0, n_epochs=1
             for artist in (curve, model_line, predictions):
                 artist.set_data([], [])
             floor_line.set_data([], [])
-            info.set_text("diverged: see the message below")
+            info.set_text("diverged:\nsee the\nmessage below")
             info.set_color("#b00020")
             return divergence_message(alpha, beta, problem.a0)
         # A floor of ~0 (σ = 0) lies below the log axis: leave it out.

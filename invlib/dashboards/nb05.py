@@ -2,11 +2,12 @@
 
 Data from invlib.data.line_data: x = a·y + b with a = 2, b = −4, causes y uniform on [−2, 2]
 (variance V = 4/3), Gaussian noise σ added to x or to y. The trained line (training for N → ∞)
-is the least-squares line of y on x, y ≈ c·x + d, â = 1/c; the classical fit is x on y, then
+is the least-squares line of y on x, y ≈ s·x + d, â = 1/s; the classical fit is x on y, then
 inverted. Both fits and their limits for m → ∞ come from invlib.regression (notebook 05 derives
-them). Left: the data, the truth and both lines (y across, x up); right: both limits against σ
-and the current estimates. Frames use the closed forms only (no gradient steps); the trained
-line is drawn as y = c·x + d over the window's x range, finite even when c = 0.
+them). Top: the data, the truth and both lines (y across, x up); bottom: both limits against σ
+and the current estimates; legends and the slopes' text in the right margin, off the data.
+Frames use the closed forms only (no gradient steps); the trained line is drawn as y = s·x + d
+over the window's x range, finite even when s = 0.
 """
 
 import numpy as np
@@ -29,17 +30,17 @@ SLOPE_LIMITS = (0.0, 4.2)
 FAR = 1e6
 
 
-def _slope_text(c):
-    """â = 1/c as text; c = 0 (no trend of y in x) gives an infinite slope."""
-    return "∞" if c == 0 else f"{1.0 / c:.3f}"
+def _slope_text(s):
+    """â = 1/s as text; s = 0 (no trend of y in x) gives an infinite slope."""
+    return "∞" if s == 0 else f"{1.0 / s:.3f}"
 
 
-def message(n_samples, noise, c):
+def message(n_samples, noise, s):
     """The sentence for the learner on a degenerate setting ('' otherwise)."""
     if n_samples == 2 and noise > 0:
         return ("Only m = 2 samples: both lines pass exactly through the two points, so they "
                 "coincide and T = 0 — two points cannot tell the noise from the line.")
-    if c <= 0:
+    if s <= 0:
         return ("With so few samples and so much noise the fitted slopes even have the wrong "
                 "sign (or none): these data do not determine the line.")
     return ""
@@ -48,7 +49,11 @@ def message(n_samples, noise, c):
 def noise_dashboard(noise=1.0, n_samples=50, noise_in="x"):
     """Sliders σ and m, buttons for where the noise goes; the data, the truth, the classical and
     the trained line (left) and the fitted slopes against their limits (right)."""
-    figure, (ax_fit, ax_slope) = plots.new_figure(2, width=4.4, height=3.5)
+    # Stacked panels, 6 in wide (readable in a 600 px column); legends and the text sit in the
+    # right margin, outside the axes, so that no setting can put data under them.
+    figure, (ax_fit, ax_slope) = plots.new_figure(1, 2, width=6.0, height=2.8)
+    outside = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0,
+               "fontsize": 7.5}
 
     y_ends, x_ends = np.array(Y_LIMITS), np.array(X_LIMITS)
     ax_fit.plot(y_ends, A_TRUE * y_ends + B_TRUE, color=plots.COLORS["truth"],
@@ -59,14 +64,14 @@ def noise_dashboard(noise=1.0, n_samples=50, noise_in="x"):
                                   label="trained (N → ∞): y on x")
     (points,) = ax_fit.plot([], [], "o", color=plots.COLORS["data"], markersize=3, alpha=0.45,
                             label="data", zorder=1)  # under the lines, as in the frames
-    info = ax_fit.text(0.97, 0.03, "", transform=ax_fit.transAxes, ha="right", va="bottom",
-                       fontsize=8.5, bbox={"facecolor": "white", "alpha": 0.85, "linewidth": 0})
+    info = ax_fit.text(1.02, 0.0, "", transform=ax_fit.transAxes, ha="left", va="bottom",
+                       fontsize=8.5)
     ax_fit.set_xlim(*Y_LIMITS)
     ax_fit.set_ylim(*X_LIMITS)
     ax_fit.set_xlabel("latent $y$")
     ax_fit.set_ylabel("observation $x$")
-    ax_fit.set_title("data and fitted lines")
-    ax_fit.legend(loc="upper left", fontsize=7.5)
+    ax_fit.set_title("data and fitted lines", fontsize=10)
+    ax_fit.legend(**outside)
 
     sigma_grid = np.linspace(*NOISE_RANGE, 81)
     ax_slope.axhline(A_TRUE, color=plots.COLORS["truth"], linewidth=1, label="truth")
@@ -82,29 +87,29 @@ def noise_dashboard(noise=1.0, n_samples=50, noise_in="x"):
     ax_slope.set_ylim(*SLOPE_LIMITS)
     ax_slope.set_xlabel(r"noise level $\sigma$")
     ax_slope.set_ylabel(r"fitted slope $\hat a$")
-    ax_slope.set_title(r"slope $\hat a$ (true $a = 2$)")
-    ax_slope.legend(loc="upper left", fontsize=7.5)
+    ax_slope.set_title(r"slope $\hat a$ (true $a = 2$)", fontsize=10)
+    ax_slope.legend(**outside)
 
     def update(noise, n_samples, noise_in):
         x, y = data.line_data(n_samples, theta=(A_TRUE, B_TRUE), noise=noise, noise_in=noise_in,
                               y_range=Y_RANGE, random_y=True, seed=SEED)
         points.set_data(y, x)
-        c, d = inverse_regression(x, y)
+        s, d = inverse_regression(x, y)
         a_cl, b_cl = classical_fit(x, y)
-        # Trained line y = c·x + d, drawn over the window's x range: finite for every c.
-        trained_line.set_data(np.clip(c * x_ends + d, -FAR, FAR), x_ends)
+        # Trained line y = s·x + d, drawn over the window's x range: finite for every s.
+        trained_line.set_data(np.clip(s * x_ends + d, -FAR, FAR), x_ends)
         classical_line.set_data(y_ends, np.clip(a_cl * y_ends + b_cl, -FAR, FAR))
 
         trained_limits, classical_limits = slope_limits(A_TRUE, sigma_grid, VAR_Y, noise_in)
         trained_limit.set_data(sigma_grid, trained_limits)
         classical_limit.set_data(sigma_grid, classical_limits)
-        a_trained = 1.0 / c if c != 0 else FAR
+        a_trained = 1.0 / s if s != 0 else FAR
         trained_mark.set_data([noise], [float(np.clip(a_trained, -FAR, FAR))])
         classical_mark.set_data([noise], [float(np.clip(a_cl, -FAR, FAR))])
 
-        # One short line of plain text: glyphs are the costliest part of a frame.
-        info.set_text(f"â: trained {_slope_text(c)}, classical {a_cl:.3f}")
-        return message(n_samples, noise, c)
+        # Two short lines of plain text: glyphs are the costliest part of a frame.
+        info.set_text(f"â, trained: {_slope_text(s)}\nâ, classical: {a_cl:.3f}")
+        return message(n_samples, noise, s)
 
     controls = {
         "noise": widgets.float_slider("noise σ", *NOISE_RANGE, 0.05, noise, readout_format=".2f"),

@@ -80,36 +80,41 @@ def momentum_dashboard(alpha=0.05, momentum=0.7, n_steps=150, a=0.5, y0=None):
     if y0 is None:
         y0 = data.original_problem().y0_inversion
     e0 = abs(y0 - Y_STAR)
-    figure, (ax_path, ax_error) = plots.new_figure(2, width=4.4, height=3.3)
+    # Stacked, 6 in wide: readable at 600 px (JupyterLab beside its file browser).
+    figure, (ax_path, ax_error) = plots.new_figure(1, 2, width=5.6, height=2.6, sharex=True)
     n_max = STEPS_RANGE[1]
 
     ax_path.axhline(Y_STAR, color=plots.COLORS["truth"], linestyle=":",
                              label="$y^* = 2$")
     (plain_path,) = ax_path.plot([], [], color=plots.COLORS["landscape"], linewidth=1.5,
                                  label="plain, $\\mu = 0$")
-    (heavy_path,) = ax_path.plot([], [], color=plots.COLORS["path"], linewidth=1.5,
-                                 label="heavy ball")
+    (heavy_path,) = ax_path.plot([], [], color=plots.COLORS["path"], linewidth=1.8,
+                                 linestyle="--", label="heavy ball")
     ax_path.set_xlim(0, n_max)
     ax_path.set_ylim(*G_LIMITS)
-    ax_path.set_xlabel("step $n$")
     ax_path.set_ylabel("iterate $g_n$")
-    ax_path.set_title("iterates, $f(y) = a(y - 2)$, $x = 0$")
-    ax_path.legend(loc="upper right", fontsize=8, framealpha=0.7)
+
+    # Above the panel, off the data: no path can run under it.
+    ax_path.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, fontsize=8,
+                   frameon=False, borderaxespad=0.2)
 
     (plain_error,) = ax_error.plot([], [], color=plots.COLORS["landscape"], linewidth=1.5)
-    (heavy_error,) = ax_error.plot([], [], color=plots.COLORS["path"], linewidth=1.5)
-    (plain_rate_line,) = ax_error.plot([], [], color=plots.COLORS["landscape"], linewidth=0.8,
-                                       linestyle="--")
-    (heavy_rate_line,) = ax_error.plot([], [], color=plots.COLORS["path"], linewidth=0.8,
-                                       linestyle="--")
+    (heavy_error,) = ax_error.plot([], [], color=plots.COLORS["path"], linewidth=1.8,
+                                   linestyle="--")
+    (plain_rate_line,) = ax_error.plot([], [], color=plots.COLORS["landscape"], linewidth=1.0,
+                                       linestyle=":")
+    (heavy_rate_line,) = ax_error.plot([], [], color=plots.COLORS["path"], linewidth=1.0,
+                                       linestyle=":")
     ax_error.set_yscale("log")
     ax_error.set_xlim(0, n_max)
     ax_error.set_ylim(*ERROR_LIMITS)
     ax_error.set_xlabel("step $n$")
     ax_error.set_ylabel("error $|g_n - y^*|$")
-    ax_error.set_title(r"errors (log scale); dashed: $\rho^n |e_0|$")
+    ax_error.set_title(r"errors; dotted: $\rho^n |e_0|$", loc="left", fontsize="medium")
     ax_error.grid(True, which="major", alpha=0.3)
-    info = ax_error.text(0.04, 0.04, "", transform=ax_error.transAxes, va="bottom", fontsize=9)
+    # Above the panel, right of its title: never over a curve.
+    info = ax_error.text(1.0, 1.02, "", transform=ax_error.transAxes, ha="right", va="bottom",
+                         fontsize=8.5)
 
     smallest = ERROR_LIMITS[0] * 1e-3  # exact zeros are drawn just below the window
 
@@ -135,8 +140,8 @@ def momentum_dashboard(alpha=0.05, momentum=0.7, n_steps=150, a=0.5, y0=None):
         draw(heavy_path, heavy_error, heavy_rate_line,
              _path(theta, y0, alpha, n_steps, momentum), rho_heavy)
         # Plain text, not mathtext: parsing TeX on every frame costs time.
-        info.set_text(f"αc = 2αa² = {alpha * 2 * a * a:.3g}\n"
-                      f"ρ: plain {rho_plain:.3f}, heavy ball {rho_heavy:.3f}")
+        info.set_text(f"αc = {alpha * 2 * a * a:.3g};  ρ: plain {rho_plain:.3f}, "
+                      f"heavy ball {rho_heavy:.3f}")
         return message(alpha, momentum, a)
 
     controls = {

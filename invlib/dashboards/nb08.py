@@ -1,10 +1,11 @@
 """Notebook 08's dashboard: what training with a finite number of inner steps N learns.
 
-N descent steps from y₀ make the prediction affine in x: h_θ(x) = s(a)·x + c(a, b) with
-s(a) = (1 − q^N)/a, c(a, b) = q^N y₀ − s(a)·b and q = 1 − 2αa² (computed in invlib.line;
+N descent steps from g₀ make the prediction affine in x: h_θ(x) = s(a)·x + d(a, b) with
+s(a) = (1 − q^N)/a, d(a, b) = q^N g₀ − s(a)·b and q = 1 − 2αa² (computed in invlib.line;
 notebook 08 derives them). Sliders N, α, the start a₀ and the outer rate β; every move retrains
 the line on the original data with invlib.train (no bounds) and redraws s(a) with its roots and
-the training path, T per epoch, and the trained prediction against the data.
+the training path, T per epoch, and the trained prediction against the data, in a 2×2 grid
+(the fourth cell holds the legend and the numbers, off the data) that reads at 600 px.
 """
 
 import numpy as np
@@ -15,7 +16,7 @@ from ..line import DATA_SLOPE, describe_end, offset, slope, slope_roots
 from ..models import Line
 
 #: The truth of the original data (its exact inverse y = (x + 4)/2 has the slope
-#: DATA_SLOPE = 1/2 and the offset DATA_OFFSET = 2, from invlib.line).
+#: s_true = DATA_SLOPE = 1/2 and the offset d_true = DATA_OFFSET = 2, from invlib.line).
 THETA_TRUE = (2.0, -4.0)
 #: Slider ranges (min, max) and the number of epochs of every retraining.
 STEPS_RANGE, ALPHA_RANGE, A0_RANGE, BETA_RANGE = (1, 60), (0.01, 0.15), (0.1, 4.5), (0.001, 0.008)
@@ -55,6 +56,10 @@ def _outcome_message(outcome, alpha, beta, n_steps, stable_roots):
     if not stable_roots.size:
         return (f"With N = {n_steps} and α = {alpha:g} no a with converging inner steps "
                 "(|q| < 1) reaches the slope 1/2: the truncated inversion cannot fit the data.")
+    if outcome.kind == "moving":
+        where = ", ".join(f"{root:.3f}" for root in stable_roots)
+        return (f"Not there yet after {N_EPOCHS:,} epochs: {outcome.text}. Zero loss exists "
+                f"(s(a) = 1/2 at a ≈ {where}), but T falls slowly here. Raise β.")
     return ""
 
 
@@ -66,57 +71,64 @@ def truncation_dashboard(n_steps=20, alpha=0.05, a0=3.4, beta=0.005):
     x, y, y0 = problem.x, problem.y, problem.y0_training
     a_grid = np.linspace(*A_LIMITS, 401)[1:]
     x_ends = np.array(X_LIMITS)
+    x_marks = np.linspace(*X_LIMITS, 7)      # h_θ is drawn with square marks, the truth without
 
-    figure, (ax_s, ax_T, ax_h) = plots.new_figure(3, width=3.4, height=3.2)
+    figure, axes = plots.new_figure(2, 2, width=3.0, height=2.7)
+    ax_s, ax_T, ax_h, ax_key = axes
     colors = plots.COLORS
 
-    # Left: the slope s(a), the level 1/2 the data need, the roots and the training path.
+    # Top left: the slope s(a), the level 1/2 the data need, the roots and the training path.
     unstable = ax_s.axvspan(A_LIMITS[1], A_LIMITS[1], color="0.85", zorder=0,
-                            label=r"$|q| > 1$: diverging")
-    (s_curve,) = ax_s.plot(a_grid, a_grid, color=colors["landscape"], label=r"$s(a)$")
-    ax_s.axhline(DATA_SLOPE, color=colors["truth"], linestyle=":", label="data: 1/2")
+                            label=r"$|q| > 1$: inner steps diverge")
+    (s_curve,) = ax_s.plot(a_grid, a_grid, color=colors["landscape"], label=r"slope $s(a)$")
+    ax_s.axhline(DATA_SLOPE, color=colors["truth"], linestyle=":",
+                 label=r"$s_\mathrm{true} = 1/2$, the data's slope")
+    (roots_marker,) = ax_s.plot([], [], "D", color=colors["truth"], markersize=5,
+                                markerfacecolor="none", label="roots of $s = 1/2$")
     (path,) = ax_s.plot([], [], ".", color=colors["model"], markersize=3,
                         label="training path")
     (start,) = ax_s.plot([], [], "o", color=colors["model"], markerfacecolor="none",
-                         markersize=7)
-    (end,) = ax_s.plot([], [], "*", color=colors["path"], markersize=12, label="trained $a$")
-    (roots_marker,) = ax_s.plot([], [], "o", color=colors["truth"], markersize=6,
-                                label="roots of $s = 1/2$")
+                         markersize=7, label="start $a_0$")
+    (end,) = ax_s.plot([], [], "*", color=colors["path"], markeredgecolor="black",
+                       markeredgewidth=0.5, markersize=11, label="trained $a$")
     ax_s.set_xlim(*A_LIMITS)
     ax_s.set_ylim(*S_LIMITS)
-    ax_s.set_xlabel("$a$")
-    ax_s.set_ylabel(r"slope $s(a) = (1 - q^N)/a$")
+    ax_s.set_xlabel("slope $a$ of the model")
+    ax_s.set_ylabel("$s(a) = (1 - q^N)/a$")
     ax_s.set_title("slope of the $N$-step prediction", fontsize="medium")
-    # Upper left: the grey zone (drawn on every frame, over the static background) starts at
-    # a = 1/√α ≥ 2.58 and never reaches the legend there.
-    ax_s.legend(loc="upper left", fontsize=7, framealpha=0.8)
 
-    # Middle: T per epoch.
-    curve = plots.plot_curve(ax_T, [1.0], "epoch", r"training loss $T(\theta)$",
+    # Top right: T per epoch.
+    curve = plots.plot_curve(ax_T, [1.0], "epoch", r"training loss $T$",
                              color=colors["model"])
     ax_T.set_xlim(0, N_EPOCHS)
     ax_T.set_ylim(*LOSS_LIMITS)
     ax_T.grid(True, which="major", alpha=0.3)
     ax_T.set_title("training, no bounds", fontsize="medium")
 
-    # Right: the data, the exact inverse of the truth, the N-step prediction, and the
+    # Bottom left: the data, the exact inverse of the truth, the N-step prediction, and the
     # exact inverse of the trained θ (the prediction with the inversion run to the end).
     ax_h.plot(x_ends, (x_ends - THETA_TRUE[1]) / THETA_TRUE[0], color=colors["truth"],
-              label="truth $(x + 4)/2$")
-    (h_line,) = ax_h.plot([], [], color=colors["model"], label=r"$h_\theta(x)$, $N$ steps")
+              linestyle=":", linewidth=2, label="truth $(x + 4)/2$")
+    (h_line,) = ax_h.plot([], [], "-s", color=colors["model"], markersize=4,
+                          label=r"$h_\theta(x)$, $N$ steps")
     (exact_line,) = ax_h.plot([], [], color=colors["path"], linestyle="--",
-                              label=r"$(x - b)/a$, $N \to \infty$")
-    ax_h.plot(x, y, "o", color=colors["data"], label="data")
-    ax_h.text(0.03, 0.97, "data:     s = 0.5,  c = 2", transform=ax_h.transAxes, ha="left",
-              va="top", fontsize=8)
-    numbers = ax_h.text(0.03, 0.89, "", transform=ax_h.transAxes, ha="left", va="top",
-                        fontsize=8, color=colors["model"])
+                              label=r"$(x - b)/a$, steps run to the end")
+    ax_h.plot(x, y, "o", color=colors["data"], label="data $(x_i, y_i)$")
     ax_h.set_xlim(*X_LIMITS)
     ax_h.set_ylim(*Y_LIMITS)
     ax_h.set_xlabel("observation $x$")
     ax_h.set_ylabel("prediction of $y$")
     ax_h.set_title("trained prediction", fontsize="medium")
-    ax_h.legend(loc="lower right", fontsize=7)
+
+    # Bottom right: no data, only the numbers and the legend of all three panels.
+    ax_key.set_axis_off()
+    ax_key.text(0.0, 1.0, "data:     s_true = 0.5,  d_true = 2", transform=ax_key.transAxes,
+                ha="left", va="top", fontsize=8)
+    numbers = ax_key.text(0.0, 0.9, "", transform=ax_key.transAxes, ha="left", va="top",
+                          fontsize=8, color=colors["model"])
+    handles = [artist for ax in (ax_s, ax_h) for artist in ax.get_legend_handles_labels()[0]]
+    ax_key.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.8), fontsize=7.5,
+                  frameon=False, borderaxespad=0.0, handlelength=2.2)
 
     moving = [s_curve, path, start, end, roots_marker, curve, h_line, exact_line]
 
@@ -137,7 +149,7 @@ def truncation_dashboard(n_steps=20, alpha=0.05, a0=3.4, beta=0.005):
         except DivergenceError:
             for artist in (path, end, curve, h_line, exact_line):
                 artist.set_data([], [])
-            numbers.set_text("diverged")
+            numbers.set_text("trained: diverged")
             return _divergence_message(alpha, a0)
         a, b = fit.theta
         every = max(1, N_EPOCHS // 200)
@@ -146,14 +158,14 @@ def truncation_dashboard(n_steps=20, alpha=0.05, a0=3.4, beta=0.005):
                       np.clip(slope(a_path, alpha, n_steps), -FAR, FAR))
         end.set_data([a], [np.clip(slope(a, alpha, n_steps), -FAR, FAR)])
         curve.set_data(np.arange(fit.losses.size), np.clip(fit.losses, *DRAWN_LOSS))
-        s, c = slope(a, alpha, n_steps), offset(fit.theta, y0, alpha, n_steps)
-        h_line.set_data(x_ends, np.clip(s * x_ends + c, -FAR, FAR))
+        s, d = slope(a, alpha, n_steps), offset(fit.theta, y0, alpha, n_steps)
+        h_line.set_data(x_marks, np.clip(s * x_marks + d, -FAR, FAR))
         if a != 0.0:
             exact_line.set_data(x_ends, np.clip((x_ends - b) / a, -FAR, FAR))
         else:
             exact_line.set_data([], [])
         # Plain text, short: every glyph drawn costs time on each frame.
-        numbers.set_text(f"trained: s = {s:.5f},  c = {c:.5f}")
+        numbers.set_text(f"trained: s = {s:.5f},  d = {d:.5f}")
         outcome = describe_end(fit, roots)
         return _outcome_message(outcome, alpha, beta, n_steps, stable_roots)
 

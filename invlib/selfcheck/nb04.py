@@ -2,8 +2,8 @@
 
 Exercise 1: T at θ = (2, −4) for three points, with a single inner step; exercise 2: the sign of
 ∂T/∂b when b is one unit too high; exercise 3: the slope (1 − q^N)/a of the unrolled prediction
-in x. The expected values are computed with invlib itself, so the checks and the lessons cannot
-drift apart.
+in x; exercise 4 (code): the line's ∂T/∂θ by hand, tried on unseen settings. The expected values
+are computed with invlib itself, so the checks and the lessons cannot drift apart.
 """
 
 import numbers
@@ -12,13 +12,13 @@ import numpy as np
 
 from .. import data, inversion, line, training
 from ..models import Line
-from . import Feedback, check_number, exercise
+from . import NO_ANSWER, Feedback, check_number, exercise
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: T with one inner step
 # --------------------------------------------------------------------------------------
 
-#: θ, the data y = −1, 0, 1 with x = 2y − 4, the start y₀, α and N of exercise 1.
+#: θ, the data y = −1, 0, 1 with x = 2y − 4, the start g₀, α and N of exercise 1.
 LOSS_THETA = (2.0, -4.0)
 LOSS_Y = np.array([-1.0, 0.0, 1.0])
 LOSS_X = 2.0 * LOSS_Y - 4.0
@@ -33,11 +33,11 @@ def expected_training_loss():
 
 @exercise
 def check_training_loss(answer):
-    """Exercise 1: T(θ) at θ = (2, −4) for y = −1, 0, 1, x = 2y − 4, one step from y₀ = 0."""
+    """Exercise 1: T(θ) at θ = (2, −4) for y = −1, 0, 1, x = 2y − 4, one step from g₀ = 0."""
     expected = expected_training_loss()
     sum_y2 = float(np.sum(LOSS_Y**2))  # 2
     hints = [
-        (0.0, "T = 0 would need h_θ(x_i) = y_i, but one step from y₀ = 0 does not reach "
+        (0.0, "T = 0 would need h_θ(x_i) = y_i, but one step from g₀ = 0 does not reach "
               "y_i: the true θ fits perfectly only when the inversion is finished."),
         (expected / LOSS_Y.size, "That is the mean of the squared residuals; T is their sum."),
         (0.16 * sum_y2, "That is Σ h_i², the squared predictions; T sums the squared residuals "
@@ -46,7 +46,7 @@ def check_training_loss(answer):
                         "so g₁ = +2αa(x − b)."),
         (0.64 * sum_y2, "Your step is half as long as it should be: ∂L/∂y = −2a(x − a y − b) has "
                         "a factor 2 (from the square) and a factor a (the chain rule)."),
-        (sum_y2, "That is T with no step at all (h = y₀ = 0): take the one step first."),
+        (sum_y2, "That is T with no step at all (h = g₀ = 0): take the one step first."),
         (1.2, "That sums |r_i|; T sums the squares r_i²."),
     ]
     return check_number(answer, expected, "T", rtol=1e-6, hints=hints)
@@ -140,3 +140,102 @@ def check_slope(answer):
                    "towards y*, 1 − q^N."),
     ]
     return check_number(answer, expected_slope(), "the slope", rtol=1e-4, hints=hints)
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 4 (code): the line's training gradient by hand
+# --------------------------------------------------------------------------------------
+
+#: Seed of the unseen cases the learner's function is tried on.
+GRADIENT_SEED = 404
+
+
+def gradient_cases(count=4, seed=GRADIENT_SEED):
+    """Unseen settings for exercise 4: dicts of θ, x, y, y0, α, N, each with |q| < 1."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for steps in (3, 8, 1, 21)[:count]:
+        a = float(rng.uniform(0.8, 2.5))
+        alpha = float(rng.uniform(0.1, 0.9)) / (a * a)  # 0 < αa² < 1, so |q| < 1
+        m = int(rng.integers(3, 8))
+        y = rng.uniform(-3.0, 3.0, m)
+        x = 1.7 * y - 1.0 + rng.normal(0.0, 0.5, m)
+        cases.append({"theta": np.array([a, float(rng.uniform(-3.0, 3.0))]), "x": x, "y": y,
+                      "y0": float(rng.uniform(-2.0, 2.0)), "alpha": alpha, "n_steps": steps})
+    return cases
+
+
+def _inner_loss_gradient(case, at):
+    """Σᵢ ∂L/∂θ of the inner loss L = (xᵢ − a·gᵢ − b)² at gᵢ = at (a typical wrong function)."""
+    a, b = case["theta"]
+    inner = case["x"] - a * at - b
+    return np.array([np.sum(-2.0 * inner * at), np.sum(-2.0 * inner)])
+
+
+def _typical_mistakes(case, right):
+    """(wrong gradient, what went wrong) for the usual slips in ∂T/∂θ."""
+    h, _ = inversion.unroll(Line(), case["theta"], case["x"], case["y0"], case["alpha"],
+                            case["n_steps"])
+    mistakes = [
+        (right / 2.0, "a factor 2 is missing: ∂/∂θ of (yᵢ − hᵢ)² is −2(yᵢ − hᵢ)·∂hᵢ/∂θ."),
+        (-right, "the sign is wrong: the residual is rᵢ = yᵢ − hᵢ, so ∂T/∂θ = −2 Σ rᵢ ∂hᵢ/∂θ "
+                 "(or +2 Σ (hᵢ − yᵢ) ∂hᵢ/∂θ)."),
+        (-right / 2.0, "both the sign and a factor 2: ∂T/∂θ = −2 Σ (yᵢ − hᵢ) ∂hᵢ/∂θ."),
+        (_inner_loss_gradient(case, case["y"]),
+         "that is ∂L/∂θ, the derivative of the inner loss L = (xᵢ − a·yᵢ − b)² (fitting the "
+         "forward model), not of T = Σ (yᵢ − hᵢ)²: differentiate the prediction hᵢ = g_N."),
+        (_inner_loss_gradient(case, h),
+         "that is ∂L/∂θ at g_N, the derivative of the inner loss, not of T = Σ (yᵢ − hᵢ)²: "
+         "the gradient of T needs the tangent ∂g_N/∂θ, carried through the N steps."),
+    ]
+    for steps in (case["n_steps"] - 1, case["n_steps"] + 1):
+        if steps >= 1:
+            shifted = dict(case, n_steps=steps)
+            _, gradient = training.training_gradient(Line(), shifted["theta"], shifted["x"],
+                                                     shifted["y"], shifted["y0"],
+                                                     shifted["alpha"], steps)
+            mistakes.append((gradient, f"that is the gradient for {steps} steps, not N = "
+                                       f"{case['n_steps']}: count the steps (off by one)."))
+    return mistakes
+
+
+@exercise
+def check_training_gradient(gradient_by_hand):
+    """Exercise 4: a function (θ, x, y, y0, α, N) → ∂T/∂θ = (∂T/∂a, ∂T/∂b) for the line, tried on
+    unseen settings against invlib.training_gradient."""
+    if not callable(gradient_by_hand):
+        return Feedback(False, "Give the function itself (its name, without brackets), got "
+                               f"{type(gradient_by_hand).__name__}.")
+    for case in gradient_cases():
+        right = training.training_gradient(Line(), case["theta"], case["x"], case["y"],
+                                           case["y0"], case["alpha"], case["n_steps"])[1]
+        try:
+            result = gradient_by_hand(case["theta"].copy(), case["x"].copy(), case["y"].copy(),
+                                      case["y0"], case["alpha"], case["n_steps"])
+        except Exception as error:  # the learner's code: say what it raised, and where
+            return Feedback(False, f"your function raised {type(error).__name__}: {error} "
+                                   f"(on N = {case['n_steps']}, m = {case['x'].size} examples).")
+        if result is None:
+            return Feedback(False, NO_ANSWER)
+        try:
+            value = np.asarray(result, dtype=float)
+        except (TypeError, ValueError):
+            return Feedback(False, "return only ∂T/∂θ, as two numbers (∂T/∂a, ∂T/∂b); got a "
+                                   f"{type(result).__name__}.")
+        if value.shape != (2,):
+            return Feedback(False, "return only ∂T/∂θ, two numbers (∂T/∂a, ∂T/∂b), not T as "
+                                   f"well; got an array of shape {value.shape}.")
+        if not np.all(np.isfinite(value)):
+            return Feedback(False, f"your gradient is not finite: {value}.")
+        if np.allclose(value, right, rtol=1e-7, atol=1e-10):
+            continue
+        for wrong, explanation in _typical_mistakes(case, right):
+            if np.allclose(value, wrong, rtol=1e-7, atol=1e-10):
+                return Feedback(False, explanation)
+        part = "∂T/∂a" if not np.isclose(value[0], right[0], rtol=1e-7, atol=1e-10) else "∂T/∂b"
+        return Feedback(False, f"{part} differs: on a setting with N = {case['n_steps']} your "
+                               f"function gave {np.round(value, 6)}, invlib.training_gradient "
+                               f"gives {np.round(right, 6)}. Check it on the notebook's data "
+                               "first.")
+    return Feedback(True, "your ∂T/∂θ agrees with invlib.training_gradient on "
+                          f"{len(gradient_cases())} settings it had not seen.")

@@ -2,13 +2,14 @@
 
 Exercise 1: the limit â = a + σ²/(aV) of the trained slope; exercise 2: which estimator
 predicts y better inside the training range and which when extrapolating, measured by a seeded
-simulation; exercise 3: the spread σ/a of the inferred y for a flat line.
+simulation (medians over training sets); exercise 3 (code): the least-squares line of y on x
+by hand, tried on unseen data; exercise 4: the spread σ/a of the inferred y for a flat line.
 """
 
 import numpy as np
 
 from .. import data, regression
-from . import Feedback, check_number, exercise
+from . import NO_ANSWER, Feedback, check_number, exercise
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: the biased slope
@@ -32,10 +33,10 @@ def check_biased_slope(answer):
         (a, "That is the true slope, which the classical estimator finds. The trained model "
             "regresses y on x, and noise in x flattens that regression: â = 1/c comes out "
             "larger than a."),
-        (c, "That is c, the slope of the regression of y on x. The model's slope is its "
-            "inverse, â = 1/c."),
+        (c, "That is s, the slope of the regression of y on x. The model's slope is its "
+            "inverse, â = 1/s."),
         (a - s * s / (a * v), "The bias goes the other way: noise in x flattens the line of y on "
-                              "x (c < 1/a), so â = 1/c > a."),
+                              "x (s < 1/a), so â = 1/s > a."),
         (a + s / (a * v), "σ enters squared: the noise adds σ² to the variance of x."),
         (a + s * s * v / a, "Var y belongs in the denominator: â = (a²V + σ²)/(aV) = a + σ²/(aV)."),
         (a + s * s / (a * a * v), "Divide σ² by a·V, not a²·V: â = (a²V + σ²)/(aV)."),
@@ -55,7 +56,7 @@ def check_biased_slope(answer):
 #: test causes inside (uniform on [−2, 2]) and outside (uniform on [3, 4]).
 BETTER_THETA, BETTER_NOISE, BETTER_SAMPLES = (2.0, -4.0), 0.5, 50
 BETTER_INSIDE, BETTER_OUTSIDE = (-2.0, 2.0), (3.0, 4.0)
-BETTER_REPEATS, BETTER_TEST, BETTER_SEED = 2000, 20, 55
+BETTER_REPEATS, BETTER_SEED = 2000, 55
 
 _NAMES = {"trained": "trained", "inverse": "trained", "inverse regression": "trained",
           "inverse-regression": "trained", "y on x": "trained", "h": "trained",
@@ -64,28 +65,31 @@ _NAMES = {"trained": "trained", "inverse": "trained", "inverse regression": "tra
 
 
 def _fits(x, y):
-    """Both estimators for each row of (x, y): the trained (u, v) and classical (u, v),
-    each a predictor y ≈ u·x + v."""
-    c, d = regression.inverse_regression(x, y)
+    """Both estimators for each row of (x, y): the trained (s, d) and classical (s, d),
+    each a predictor y ≈ s·x + d."""
+    s, d = regression.inverse_regression(x, y)
     a_cl, b_cl = regression.classical_fit(x, y)
-    return (c, d), (1.0 / a_cl, -b_cl / a_cl)
+    return (s, d), (1.0 / a_cl, -b_cl / a_cl)
+
+
+def expected_error(slope, offset, y_range, theta=BETTER_THETA, noise=BETTER_NOISE):
+    """E (ŷ − y)² of ŷ = s·x + d for x = a·y + b + σε, y uniform on y_range (exact):
+    (s·a − 1)²·E y² + 2(s·a − 1)(s·b + d)·E y + (s·b + d)² + s²σ²."""
+    low, high = y_range
+    mean_y, mean_y2 = (low + high) / 2.0, (low * low + low * high + high * high) / 3.0
+    k, e = slope * theta[0] - 1.0, slope * theta[1] + offset  # ŷ − y = k·y + e + s·σε
+    return k * k * mean_y2 + 2.0 * k * e * mean_y + e * e + (slope * noise) ** 2
 
 
 def prediction_errors():
-    """Mean squared errors of y, measured on fresh seeded data: a dict
-    {("inside" | "outside", "trained" | "classical"): value}."""
-    r, m, k = BETTER_REPEATS, BETTER_SAMPLES, BETTER_TEST
+    """Median over seeded training sets of each estimator's expected squared error of y:
+    a dict {("inside" | "outside", "trained" | "classical"): value}."""
+    r, m = BETTER_REPEATS, BETTER_SAMPLES
     x, y = data.line_data(r * m, BETTER_THETA, BETTER_NOISE, random_y=True, seed=BETTER_SEED)
     estimators = dict(zip(("trained", "classical"), _fits(x.reshape(r, m), y.reshape(r, m))))
-    errors = {}
-    for offset, (where, y_range) in enumerate((("inside", BETTER_INSIDE),
-                                               ("outside", BETTER_OUTSIDE))):
-        xt, yt = data.line_data(r * k, BETTER_THETA, BETTER_NOISE, y_range=y_range,
-                                random_y=True, seed=BETTER_SEED + 1 + offset)
-        xt, yt = xt.reshape(r, k), yt.reshape(r, k)
-        for name, (u, v) in estimators.items():
-            errors[where, name] = float(np.mean((u[:, None] * xt + v[:, None] - yt) ** 2))
-    return errors
+    return {(where, name): float(np.median(expected_error(slope, offset, y_range)))
+            for where, y_range in (("inside", BETTER_INSIDE), ("outside", BETTER_OUTSIDE))
+            for name, (slope, offset) in estimators.items()}
 
 
 def _name(answer):
@@ -96,8 +100,8 @@ def _name(answer):
 
 @exercise
 def check_better_estimator(inside, outside):
-    """Exercise 2: which estimator, "trained" or "classical", has the smaller mean squared error of
-    y inside the training range [−2, 2], and which outside it, on [3, 4]?"""
+    """Exercise 2: which estimator, "trained" or "classical", has the smaller squared error of y
+    (median over training sets) inside the training range [−2, 2], and which outside, on [3, 4]?"""
     answers = {"inside": _name(inside), "outside": _name(outside)}
     for where, given in (("inside", inside), ("outside", outside)):
         if answers[where] is None:
@@ -105,7 +109,7 @@ def check_better_estimator(inside, outside):
     errors = prediction_errors()
     best = {where: min(("trained", "classical"), key=lambda n: errors[where, n])
             for where in ("inside", "outside")}
-    numbers = (f"(measured: inside trained {errors['inside', 'trained']:.3f}, classical "
+    numbers = (f"(medians over {BETTER_REPEATS:,} training sets: inside trained {errors['inside', 'trained']:.3f}, classical "
                f"{errors['inside', 'classical']:.3f}; outside trained "
                f"{errors['outside', 'trained']:.3f}, classical "
                f"{errors['outside', 'classical']:.3f})")
@@ -127,16 +131,16 @@ def check_better_estimator(inside, outside):
 
 
 # --------------------------------------------------------------------------------------
-# Exercise 3: noise amplification by a flat forward model
+# Exercise 4: noise amplification by a flat forward model
 # --------------------------------------------------------------------------------------
 
-#: a and σ (in x) of exercise 3.
+#: a and σ (in x) of exercise 4.
 AMPLIFY_A, AMPLIFY_NOISE = 0.05, 0.01
 
 
 @exercise
 def check_amplification(answer):
-    """Exercise 3: the standard deviation of the inferred y = (x − b)/a for noise σ = 0.01 in x and
+    """Exercise 4: the standard deviation of the inferred y = (x − b)/a for noise σ = 0.01 in x and
     a = 0.05, the model known exactly (σ/a = 0.2)."""
     a, s = AMPLIFY_A, AMPLIFY_NOISE
     hints = [
@@ -149,3 +153,87 @@ def check_amplification(answer):
         (1.0 / a, "That is the amplification factor 1/a; multiply it by σ."),
     ]
     return check_number(answer, s / a, "the standard deviation of y", rtol=1e-6, hints=hints)
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 3 (code): the least-squares line of y on x, by hand
+# --------------------------------------------------------------------------------------
+
+#: Seed of the unseen data sets the learner's function is tried on.
+LINE_SEED = 505
+
+
+def line_cases(seed=LINE_SEED):
+    """Unseen data sets (x, y) for exercise 3: a few sizes, slopes, offsets and noise levels."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for m, a, b, noise in ((7, 1.5, 0.7, 0.4), (30, -0.8, 2.5, 0.3), (200, 3.0, -1.0, 1.0)):
+        y = rng.uniform(-1.0, 3.0, m)
+        cases.append((a * y + b + noise * rng.standard_normal(m), y))
+    return cases
+
+
+def _line_mistakes(x, y):
+    """(wrong (s, d), what went wrong) for the usual slips in the line of y on x."""
+    s, d = regression.inverse_regression(x, y)
+    a_cl, b_cl = regression.classical_fit(x, y)
+    xc, yc = x - x.mean(), y - y.mean()
+    raw = float(np.sum(x * y) / np.sum(x * x))
+    return [
+        ((a_cl, b_cl), "that is the classical fit, the line of x on y (x ≈ â·y + b̂); training "
+                       "regresses y on x: divide Σ(xᵢ − x̄)(yᵢ − ȳ) by Σ(xᵢ − x̄)²."),
+        ((1 / a_cl, -b_cl / a_cl), "that is the classical line, inverted: it predicts y from x "
+                                   "too, but it is not the least-squares line of y on x."),
+        ((1 / s, -d / s), "that is the model the line stands for, â = 1/s and b̂ = −d/s; give "
+                          "the predictor's own slope s and offset d."),
+        ((float(np.sum(xc * yc) / np.sum(yc * yc)), d),
+         "divide by Σ(xᵢ − x̄)², the spread of what you regress on (x), not of y."),
+        ((raw, float(y.mean() - raw * x.mean())),
+         "centre the data first: s = Σ(xᵢ − x̄)(yᵢ − ȳ)/Σ(xᵢ − x̄)², not Σxᵢyᵢ/Σxᵢ²."),
+        ((raw, 0.0), "centre the data first, and fit an offset: s = Σ(xᵢ − x̄)(yᵢ − ȳ)/Σ(xᵢ − x̄)², "
+                     "d = ȳ − s·x̄."),
+        ((s, float(y.mean() + s * x.mean())), "the offset has the wrong sign of s·x̄: the line "
+                                              "passes through (x̄, ȳ), so d = ȳ − s·x̄."),
+        ((s, float(x.mean() - s * y.mean())), "x̄ and ȳ are swapped in the offset: d = ȳ − s·x̄."),
+        ((d, s), "the slope and the offset are swapped: return (s, d)."),
+    ]
+
+
+@exercise
+def check_line_of_y_on_x(line_by_hand):
+    """Exercise 3: a function (x, y) → (s, d), the least-squares line of y on x, y ≈ s·x + d,
+    tried on unseen data against invlib.regression.inverse_regression."""
+    if not callable(line_by_hand):
+        return Feedback(False, "Give the function itself (its name, without brackets), got "
+                               f"{type(line_by_hand).__name__}.")
+    cases = line_cases()
+    for x, y in cases:
+        try:
+            result = line_by_hand(x.copy(), y.copy())
+        except Exception as error:  # the learner's code: say what it raised
+            return Feedback(False, f"your function raised {type(error).__name__}: {error} "
+                                   f"(on {x.size} examples).")
+        if result is None or (isinstance(result, (tuple, list))
+                              and any(part is None for part in result)):
+            return Feedback(False, NO_ANSWER)
+        try:
+            value = np.asarray(result, dtype=float)
+        except (TypeError, ValueError):
+            return Feedback(False, "return two numbers, the slope s and the offset d; got a "
+                                   f"{type(result).__name__}.")
+        if value.shape != (2,):
+            return Feedback(False, "return two numbers, the slope s and the offset d; got an "
+                                   f"array of shape {value.shape}.")
+        if not np.all(np.isfinite(value)):
+            return Feedback(False, f"your line is not finite: {value}.")
+        right = np.array(regression.inverse_regression(x, y))
+        if np.allclose(value, right, rtol=1e-9, atol=1e-12):
+            continue
+        for wrong, explanation in _line_mistakes(x, y):
+            if np.allclose(value, wrong, rtol=1e-9, atol=1e-12):
+                return Feedback(False, explanation)
+        return Feedback(False, f"on {x.size} examples your function gave (s, d) = "
+                               f"{tuple(np.round(value, 6))}, the least-squares line of y on x is "
+                               f"{tuple(np.round(right, 6))}. Try it on the notebook's data first.")
+    return Feedback(True, "your line of y on x agrees with invlib.regression.inverse_regression "
+                          f"on {len(cases)} data sets it had not seen.")

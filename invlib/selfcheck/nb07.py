@@ -4,15 +4,19 @@ The notebook works out slopes a ∈ [0.5, 2] in its text; exercises 1–3 ask th
 a ∈ [1, 3], where the curvature c = 2a² runs from 2 to 18 and κ = c_max/c_min = 9: the best
 plain step α = 2/(c_min + c_max) = 0.1, its worst rate (κ − 1)/(κ + 1) = 0.8, and Polyak's
 momentum μ = ((√κ − 1)/(√κ + 1))² = 0.25 (with α = 4/(√c_max + √c_min)² = 0.125, rate 0.5).
-Exercise 4: the largest step at which Nesterov's μ = 0.6 converges at a = 2,
-αc < 2(1 + μ)/(1 + 2μ) with c = 8, so α = 2/11 ≈ 0.1818. A wrong answer that matches a common
-mistake is told which mistake; any other is told what it would do (its rate, or divergence).
+Exercise 4: the stability limit of look-ahead momentum with μ = 0.6 at a = 2 (converging below,
+diverging above): αc = 2(1 + μ)/(1 + 2μ) with c = 8, α = 2/11 ≈ 0.1818. Exercise 5 (code): one
+heavy-ball step, run against invlib.invert. A wrong answer that matches a common mistake is told
+which mistake; any other is told what it would do (its rate, or divergence).
 """
 
 import math
 
-from .. import rates
-from . import Feedback, as_number, check_number, exercise
+import numpy as np
+
+from .. import inversion, rates
+from ..models import Line
+from . import NO_ANSWER, Feedback, as_number, check_number, exercise
 
 #: The range of slopes exercises 1–3 ask about, and what follows from it.
 A_MIN, A_MAX = 1.0, 3.0
@@ -24,7 +28,7 @@ ORIGINAL_ALPHA = 0.05
 BEST_PLAIN_ALPHA, PLAIN_RATE = rates.best_plain_alpha(A_MIN, A_MAX)
 POLYAK_ALPHA, POLYAK_MOMENTUM, POLYAK_RATE = rates.polyak_parameters(A_MIN, A_MAX)
 
-#: Exercise 4: Nesterov's momentum at one slope.
+#: Exercise 4: look-ahead ("Nesterov") momentum at one slope.
 NESTEROV_A, NESTEROV_MU = 2.0, 0.6
 NESTEROV_C = 2 * NESTEROV_A**2
 NESTEROV_LIMIT = float(rates.stable_step_limit(NESTEROV_MU, nesterov=True)) / NESTEROV_C
@@ -158,13 +162,13 @@ def check_polyak_momentum(answer):
 
 @exercise
 def check_nesterov_limit(answer):
-    """Exercise 4: the largest α at which Nesterov's μ = 0.6 converges at a = 2: 2/11."""
+    """Exercise 4: the stability limit of look-ahead momentum, μ = 0.6 at a = 2: α = 2/11."""
     c, mu = NESTEROV_C, NESTEROV_MU
     hints = [
         (2 * (1 + mu) / c, f"{2 * (1 + mu) / c:g} = 2(1 + μ)/c is the heavy ball's limit; "
-                           "Nesterov's look-ahead lowers it by the factor 1 + 2μ."),
+                           "the look-ahead lowers it by the factor 1 + 2μ."),
         (2 / c, f"{2 / c:g} = 2/c = 1/a² is plain descent's limit. Momentum changes it: "
-                "find where Nesterov's spectral radius reaches 1."),
+                "find where the look-ahead's spectral radius reaches 1."),
         (2 * (1 + mu) / (1 + 2 * mu) / NESTEROV_A**2,
          f"You used c = a²; the curvature of L = (x − a·y − b)² is c = 2a² = {c:g}."),
         (2 * (1 + mu) / (1 + 2 * mu), f"{2 * (1 + mu) / (1 + 2 * mu):.4g} is the limit on the "
@@ -176,9 +180,90 @@ def check_nesterov_limit(answer):
             return f"α = {alpha:g} does not step downhill: a step width must be > 0."
         rho = float(rates.rate(alpha, mu, c, nesterov=True))
         if rho < 1:
-            return (f"With α = {alpha:g}, Nesterov's rate is ρ = {rho:.4f} < 1: the steps "
+            return (f"With α = {alpha:g}, the look-ahead's rate is ρ = {rho:.4f} < 1: the steps "
                     "still converge, so the limit is larger.")
-        return (f"With α = {alpha:g}, Nesterov's rate is ρ = {rho:.4f} ≥ 1: the steps do not "
+        return (f"With α = {alpha:g}, the look-ahead's rate is ρ = {rho:.4f} ≥ 1: the steps do not "
                 "converge, so the limit is smaller.")
 
     return _check(answer, NESTEROV_LIMIT, "α", hints, explain, rtol=1e-3)
+
+
+#: Exercise 5: the settings the learner's step is run on (not those of the notebook).
+STEP_CASES = [  # (θ, x, g₀, α, μ, N)
+    ((1.3, 0.7), -0.4, 1.9, 0.07, 0.55, 8),
+    ((0.6, -1.1), 2.5, -3.0, 0.2, 0.8, 8),
+]
+
+#: Exercise 5: typical wrong steps g_{n+1}(g, Δg, ∂L/∂y, α, μ), and what each one got wrong.
+WRONG_STEPS = [
+    (lambda g, dg, dL, alpha, mu: g - alpha * dL(g),
+     "You forgot μ: this is plain descent, g − α ∂L/∂y(g). Add the momentum term μ·Δg_n."),
+    (lambda g, dg, dL, alpha, mu: g + dg - alpha * dL(g),
+     "You forgot μ on the last step: g + Δg_n − α ∂L/∂y(g) keeps all of it. Multiply Δg_n by μ."),
+    (lambda g, dg, dL, alpha, mu: g + mu * dg + alpha * dL(g),
+     "Wrong sign on the slope: step downhill, g + μΔg_n − α ∂L/∂y(g_n)."),
+    (lambda g, dg, dL, alpha, mu: g - mu * dg - alpha * dL(g),
+     "Wrong sign on the momentum term: the ball keeps going the way it went, + μΔg_n."),
+    (lambda g, dg, dL, alpha, mu: g + mu * dg - alpha * dL(g + mu * dg),
+     "Slope at the wrong point: you took it at the look-ahead point g_n + μΔg_n (Nesterov's "
+     "variant); the heavy ball takes it where it stands, at g_n."),
+    (lambda g, dg, dL, alpha, mu: g + mu * dg - alpha * dL(g - dg),
+     "Slope at the wrong point: you took it at the previous iterate g_{n−1} = g_n − Δg_n; the "
+     "heavy ball takes it at g_n."),
+    (lambda g, dg, dL, alpha, mu: g + mu * dg - dL(g),
+     "You forgot α: the slope enters the step as α·∂L/∂y(g_n)."),
+    (lambda g, dg, dL, alpha, mu: g + mu * (dg - alpha * dL(g)),
+     "The momentum μ multiplies only the last step Δg_n, not the slope term: g + μΔg_n − α ∂L/∂y(g_n)."),
+]
+
+
+def _run_steps(step, case):
+    """The iterates g₀ … g_N of `step` on one case; Δg₀ = 0. None if a step returned None."""
+    theta, x, g0, alpha, mu, n_steps = case
+    model = Line()
+
+    def dL_dy(y):
+        return float(inversion.inner_gradient(model, theta, x, y))
+
+    path, g, dg = [g0], g0, 0.0
+    for _ in range(n_steps):
+        g_next = step(g, dg, dL_dy, alpha, mu)
+        if g_next is None:
+            return None
+        value = as_number(g_next, "heavy_ball_step(...)")
+        if isinstance(value, Feedback):
+            return value
+        g, dg = value, value - g
+        path.append(g)
+    return np.array(path)
+
+
+@exercise
+def check_heavy_ball_step(heavy_ball_step):
+    """Exercise 5: heavy_ball_step(g, dg, dL_dy, α, μ) = g + μ·dg − α·dL_dy(g), run N steps and
+    compared with invlib.invert(..., momentum=μ) on settings the notebook does not use."""
+    if not callable(heavy_ball_step):
+        return Feedback(False, "pass the function itself: check_heavy_ball_step(heavy_ball_step).")
+    for case in STEP_CASES:
+        theta, x, g0, alpha, mu, n_steps = case
+        try:
+            path = _run_steps(heavy_ball_step, case)
+        except Exception as error:  # the learner's code: say what it raised
+            return Feedback(False, f"your function raised {type(error).__name__}: {error}")
+        if path is None:
+            return Feedback(False, NO_ANSWER)  # the stub as committed: nothing to check yet
+        if isinstance(path, Feedback):
+            return Feedback(False, path.message + " Return one number, g_{n+1}.")
+        expected = inversion.invert(Line(), theta, x, g0, alpha, n_steps, momentum=mu).path
+        if np.allclose(path, expected, rtol=1e-9, atol=1e-12):
+            continue
+        for wrong, explanation in WRONG_STEPS:
+            with np.errstate(all="ignore"):
+                if np.allclose(path, _run_steps(wrong, case), rtol=1e-9, atol=1e-12):
+                    return Feedback(False, explanation)
+        first = int(np.argmax(~np.isclose(path, expected, rtol=1e-9, atol=1e-12)))
+        return Feedback(False, f"With θ = {theta}, x = {x}, g₀ = {g0}, α = {alpha}, μ = {mu} "
+                               f"your step {first} gives g = {path[first]:.6g}, invlib.invert "
+                               f"{expected[first]:.6g}. One step is g_n + μΔg_n − α ∂L/∂y(g_n).")
+    return Feedback(True, f"your steps agree with invlib.invert(..., momentum=μ) in "
+                          f"{len(STEP_CASES)} settings you have not seen.")

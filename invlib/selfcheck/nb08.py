@@ -2,15 +2,16 @@
 
 Exercise 1: T at the true θ = (2, −4) on the original data with N = 10 steps; exercise 2: the b
 that makes the small root a_s of s(a) = 1/2 fit exactly; exercise 3: the smallest N (α = 0.05)
-at which an a with |q| < 1 reaches the slope 1/2. The expected values are computed with invlib
-itself, so the checks and the lessons cannot drift apart.
+at which an a with |q| < 1 reaches the slope 1/2; exercise 4 (code): the slope s(a) = (1 − q^N)/a
+of the N-step prediction, against invlib.line.slope on unseen a, α, N. The expected values are
+computed with invlib itself, so the checks and the lessons cannot drift apart.
 """
 
 import numpy as np
 
 from .. import data, line, training
 from ..models import Line
-from . import Feedback, as_number, check_number, exercise
+from . import NO_ANSWER, Feedback, as_number, check_number, exercise
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: T of the true parameters with N = 10
@@ -21,7 +22,7 @@ TRUE_LOSS_STEPS = 10
 
 
 def expected_true_loss():
-    """T(θ_true) on the original data with N = 10: q^(2N) Σᵢ (y₀ − yᵢ)² ≈ 1.1·10⁻³."""
+    """T(θ_true) on the original data with N = 10: q^(2N) Σᵢ (g₀ − yᵢ)² ≈ 1.1·10⁻³."""
     p = data.original_problem()
     return training.training_loss(Line(), p.theta_true, p.x, p.y, p.y0_training, p.alpha,
                                   TRUE_LOSS_STEPS)
@@ -29,7 +30,7 @@ def expected_true_loss():
 
 @exercise
 def check_true_loss(answer):
-    """Exercise 1: T at θ = (2, −4) on the original data, α = 0.05, N = 10, y₀ ≈ 1.99984."""
+    """Exercise 1: T at θ = (2, −4) on the original data, α = 0.05, N = 10, g₀ ≈ 1.99984."""
     p = data.original_problem()
     n = TRUE_LOSS_STEPS
     q = line.q(p.alpha, p.theta_true[0])
@@ -37,18 +38,18 @@ def check_true_loss(answer):
     expected = expected_true_loss()
     hints = [
         (0.0, "T = 0 would need the inversion to be finished (N → ∞); after 10 steps a "
-              "fraction q^N of the distance from y₀ to y* is left in every prediction."),
-        (q**n * spread, "Each residual is q^N (y₀ − y_i), so T sums q^(2N) (y₀ − y_i)²: "
+              "fraction q^N of the distance from g₀ to y* is left in every prediction."),
+        (q**n * spread, "Each residual is q^N (g₀ − y_i), so T sums q^(2N) (g₀ − y_i)²: "
                         "you forgot to square q^N."),
         (expected / p.y.size, "That is the mean of the squared residuals; T is their sum."),
         (q ** (2 * 20) * spread, "That is T with N = 20, the value from the notebook; the "
                                  "exercise asks for N = 10."),
-        (spread, "That is T with no steps at all (every prediction is y₀)."),
+        (spread, "That is T with no steps at all (every prediction is g₀)."),
         ((1.0 - p.alpha * 4.0) ** (2 * n) * spread,
          "q = 1 − 2αa² = 0.6: the 2 comes from differentiating the square in L."),
         (q ** (2 * n) * float(np.sum(p.y**2)),
-         "The inversions start at y₀ ≈ 1.99984, not at 0: the residuals are q^N (y₀ − y_i)."),
-        (q**n * np.sqrt(spread), "T sums the squared residuals q^(2N) (y₀ − y_i)², not "
+         "The inversions start at g₀ ≈ 1.99984, not at 0: the residuals are q^N (g₀ − y_i)."),
+        (q**n * np.sqrt(spread), "T sums the squared residuals q^(2N) (g₀ − y_i)², not "
                                  "the length of the residual vector."),
     ]
     return check_number(answer, expected, "T", rtol=1e-3, hints=hints)
@@ -68,7 +69,7 @@ def spurious_root():
 
 
 def expected_spurious_b():
-    """b with q^N y₀ − s(a_s)·b = 2, i.e. b = 2q^N y₀ − 4 ≈ −0.5351."""
+    """b with q^N g₀ − s(a_s)·b = 2, i.e. b = 2q^N g₀ − 4 ≈ −0.5351."""
     p = data.original_problem()
     return float(line.zero_loss_theta(spurious_root(), p.y0_training, p.alpha,
                                             p.n_steps)[1])
@@ -76,24 +77,24 @@ def expected_spurious_b():
 
 @exercise
 def check_spurious_b(answer):
-    """Exercise 2: the b that puts the offset c = q^N y₀ − s(a_s)·b at 2 for a = a_s."""
+    """Exercise 2: the b that puts the offset d = q^N g₀ − s(a_s)·b at 2 for a = a_s."""
     p = data.original_problem()
     a_s, n = spurious_root(), p.n_steps
     q_n = line.q(p.alpha, a_s) ** n
     s = line.DATA_SLOPE  # s(a_s) = 1/2 at the root
-    c = line.DATA_OFFSET
+    d_true = line.DATA_OFFSET
     hints = [
         (-4.0, "−4 is the true b. With a ≈ 0.27 the 20 steps leave q^N ≈ 0.87 of the start "
-               "y₀ in every prediction, so b must make up for it: solve q^N y₀ − s b = 2."),
-        (q_n * p.y0_training - c, "You forgot to divide by the slope: c = q^N y₀ − s·b with "
-                                  "s(a_s) = 1/2, so b = (q^N y₀ − 2)/s."),
+               "g₀ in every prediction, so b must make up for it: solve q^N g₀ − s b = 2."),
+        (q_n * p.y0_training - d_true, "You forgot to divide by the slope: d = q^N g₀ − s·b with "
+                                  "s(a_s) = 1/2, so b = (q^N g₀ − 2)/s."),
         (-2.0 * a_s, "That b gives the exact inverse (x − b)/a the offset 2, but the 20-step "
-                     "prediction has the offset c = q^N y₀ − s(a)·b: the start y₀ still "
+                     "prediction has the offset d = q^N g₀ − s(a)·b: the start g₀ still "
                      "counts."),
-        ((-q_n * p.y0_training - c) / s, "The start enters the offset with a plus sign: "
-                                         "h = y* + q^N (y₀ − y*), so c = q^N y₀ − s·b."),
-        ((q_n * p.y0_training + c) / s, "The data's offset is +2 (y = (x + 4)/2): "
-                                        "solve q^N y₀ − s·b = 2."),
+        ((-q_n * p.y0_training - d_true) / s, "The start enters the offset with a plus sign: "
+                                         "h = y* + q^N (g₀ − y*), so d = q^N g₀ − s·b."),
+        ((q_n * p.y0_training + d_true) / s, "The data's offset is +2 (y = (x + 4)/2): "
+                                        "solve q^N g₀ − s·b = 2."),
     ]
     return check_number(answer, expected_spurious_b(), "b", rtol=1e-4, hints=hints)
 
@@ -149,3 +150,70 @@ def check_smallest_steps(answer):
     return Feedback(False, f"At N = {n} the largest slope any a with |q| < 1 reaches is "
                            f"{_largest_stable_slope(n):.3f} < 1/2{aside}: no such θ fits "
                            "the data. Try a larger N.")
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 4 (code): the slope of the N-step prediction
+# --------------------------------------------------------------------------------------
+
+#: The settings the learner's slope is tried on (a, α, N): none is the notebook's, and the last
+#: has q < 0 with an odd N.
+SLOPE_CASES = [(0.7, 0.04, 13), (1.9, 0.06, 7), (2.6, 0.1, 5)]
+
+
+def _q(a, alpha):
+    return 1.0 - 2.0 * alpha * a * a
+
+
+#: Typical wrong slopes s(a, α, N), and what each one got wrong.
+WRONG_SLOPES = [
+    (lambda a, alpha, n: (1.0 - _q(a, alpha)) / a,
+     "You used q instead of q^N: (1 − q)/a is the slope after one step. After N steps the "
+     "fraction q^N of the way is left."),
+    (lambda a, alpha, n: 1.0 - _q(a, alpha) ** n,
+     "A missing 1/a: 1 − q^N is the fraction of the way to y* = (x − b)/a covered; the slope "
+     "in x carries the 1/a of y*."),
+    (lambda a, alpha, n: 1.0 / a,
+     "1/a is the slope of the exact inverse, the steps run to the end; after N steps the "
+     "fraction q^N of the way is still left: s = (1 − q^N)/a."),
+    (lambda a, alpha, n: _q(a, alpha) ** n / a,
+     "q^N/a is the part of the way left undone; the slope comes from the part covered, "
+     "(1 − q^N)/a."),
+    (lambda a, alpha, n: (1.0 - (1.0 - alpha * a * a) ** n) / a,
+     "A missing factor 2 in q: the curvature of L = (x − a·y − b)² is 2a², so q = 1 − 2αa²."),
+    (lambda a, alpha, n: (1.0 - (1.0 - 2.0 * alpha * a) ** n) / a,
+     "q = 1 − 2αa², with a squared: one step multiplies the error by 1 − α·2a²."),
+    (lambda a, alpha, n: (1.0 - _q(a, alpha) ** (n - 1)) / a,
+     "An exponent off by one: N steps apply the factor q N times, q^N, not q^(N−1)."),
+    (lambda a, alpha, n: (1.0 - _q(a, alpha) ** (n + 1)) / a,
+     "An exponent off by one: N steps apply the factor q N times, q^N, not q^(N+1)."),
+    (lambda a, alpha, n: -(1.0 - _q(a, alpha) ** n) / a,
+     "Wrong sign: the prediction rises with x, s = (1 − q^N)/a > 0 while |q| < 1."),
+]
+
+
+@exercise
+def check_prediction_slope(prediction_slope):
+    """Exercise 4: prediction_slope(a, α, N) = (1 − q^N)/a, q = 1 − 2αa², against line.slope."""
+    if not callable(prediction_slope):
+        return Feedback(False, "pass the function itself: check_prediction_slope(prediction_slope).")
+    for a, alpha, n in SLOPE_CASES:
+        try:
+            answer = prediction_slope(a, alpha, n)
+        except Exception as error:  # the learner's code: say what it raised
+            return Feedback(False, f"your function raised {type(error).__name__}: {error}")
+        if answer is None:
+            return Feedback(False, NO_ANSWER)  # the stub as committed: nothing to check yet
+        value = as_number(answer, f"prediction_slope({a}, {alpha}, {n})")
+        if isinstance(value, Feedback):
+            return value
+        expected = float(line.slope(a, alpha, n))
+        if np.isclose(value, expected, rtol=1e-9, atol=1e-12):
+            continue
+        for wrong, explanation in WRONG_SLOPES:
+            if np.isclose(value, wrong(a, alpha, n), rtol=1e-9, atol=1e-12):
+                return Feedback(False, explanation)
+        return Feedback(False, f"prediction_slope({a}, {alpha}, {n}) = {value:.6g}, but the "
+                               f"{n}-step prediction has the slope {expected:.6g}.")
+    return Feedback(True, f"your slope agrees with invlib.line.slope at {len(SLOPE_CASES)} "
+                          "settings you have not seen (one with q < 0).")

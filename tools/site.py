@@ -137,26 +137,37 @@ def wait_for_mathjax(page):
     page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise.then(() => true) : true")
 
 
-def pdf(out=OUT):
-    """Print Sphinx's single-page build of the series to out/series.pdf with Chromium."""
-    from playwright.sync_api import sync_playwright
-
-    from benchmarks.lab_driver import CHROMIUM_ARGS
+def pdf(out=OUT, browser=None):
+    """Print Sphinx's single-page build of the series to out/series.pdf with Chromium
+    (a Playwright browser if given, else Debian's Chromium started here)."""
     single = build(out, builder="singlehtml")
     target = pathlib.Path(out) / "series.pdf"
-    with serve(single) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        from benchmarks.lab_driver import CHROMIUM_ARGS
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return _print(chromium, single, target)
+            finally:
+                chromium.close()
+    return _print(browser, single, target)
+
+
+def _print(browser, single, target):
+    with serve(single) as base:
+        page = browser.new_page()
         try:
-            page = browser.new_page()
-            page.goto(f"{base}/docs/index.html", wait_until="load")
             page.set_default_timeout(300_000)
+            page.goto(f"{base}/docs/index.html", wait_until="load")
             wait_for_mathjax(page)
             # Solutions print open, so the PDF holds them (at the end of each exercise).
-            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            page.evaluate("document.querySelectorAll('article details').forEach(d => d.open = true)")
             page.pdf(path=str(target), format="A4", print_background=True,
                      margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
         finally:
-            browser.close()
+            page.close()
     return target
 
 

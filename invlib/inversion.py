@@ -139,8 +139,8 @@ def implicit_gradient(model, theta, x, y_star):
     L_yy = np.broadcast_to(L_yy, shape)
     if np.any(np.abs(L_yy) < 1e-300):
         raise ValueError(
-            "the second derivative of L in y is 0 at y_star: the minimiser is not isolated, "
-            "so dy*/dθ is not defined (for the line this means a = 0)"
+            "the second derivative of L in y is 0 at y_star: the minimiser is degenerate, so the "
+            "implicit formula would divide by zero (for the line this means a = 0)"
         )
     return -_stack(L_ytheta, L_yy) / L_yy[..., None]
 

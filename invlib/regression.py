@@ -1,7 +1,7 @@
 """Straight lines fitted to noisy pairs (xᵢ, yᵢ), in both directions (notebooks 04, 05).
 
 Training the line through its inversion fits, for N → ∞, the least-squares line of y on x
-(inverse regression: â = 1/c, b̂ = −d/c); the classical fit is x on y, then inverted. Each
+(inverse regression: â = 1/s, b̂ = −d/s); the classical fit is x on y, then inverted. Each
 function takes one data set (1-d arrays: floats back) or many (shape (..., m): arrays back),
 fitting along the last axis.
 """
@@ -44,7 +44,7 @@ def _least_squares(u, v, u_name, v_name):
 
 
 def inverse_regression(x, y):
-    """The least-squares line of y on x, y ≈ c·x + d: c = Σ(xᵢ − x̄)(yᵢ − ȳ)/Σ(xᵢ − x̄)², d = ȳ − c·x̄."""
+    """The least-squares line of y on x, y ≈ s·x + d: s = Σ(xᵢ − x̄)(yᵢ − ȳ)/Σ(xᵢ − x̄)², d = ȳ − s·x̄."""
     x, y = _checked_pairs(x, y)
     return _least_squares(x, y, "x", "y")
 
@@ -56,10 +56,10 @@ def classical_fit(x, y):
 
 
 def regression_floor(x, y):
-    """The smallest T of any affine prediction, min over c, d of Σ(yᵢ − c·xᵢ − d)²: T(θ) ≥ it for the line."""
+    """The smallest T of any affine prediction, min over s, d of Σ(yᵢ − s·xᵢ − d)²: T(θ) ≥ it for the line."""
     x, y = _checked_pairs(x, y)
-    c, d = _least_squares(x, y, "x", "y")
-    residual = y - (np.asarray(c)[..., None] * x + np.asarray(d)[..., None])
+    s, d = _least_squares(x, y, "x", "y")
+    residual = y - (np.asarray(s)[..., None] * x + np.asarray(d)[..., None])
     floor = np.sum(residual**2, axis=-1)
     return float(floor) if x.ndim == 1 else floor
 

@@ -1,6 +1,6 @@
 """Images as mixtures of templates, inverted by N gradient steps and trained end to end (notebook 10).
 
-An image x ∈ R^D is modelled as x ≈ Wᵀz, the rows of W ∈ R^{K×D} being K templates and z ∈ R^K
+An image x ∈ ℝᴰ is modelled as x ≈ Wᵀz, the rows of W ∈ ℝ^{C×D} being C templates and z ∈ ℝᶜ
 the latent weights. Prediction is inversion: N steps z_{n+1} = z_n + 2αW(x − Wᵀz_n) from
 z_0 = 0, the class is argmax_k (z_N)_k. Training minimises T(W) = Σᵢ ‖tᵢ − z_N(xᵢ; W)‖² (tᵢ
 one-hot) by reverse mode through the N steps. Notebook 10 derives every formula; numpy only.
@@ -18,24 +18,24 @@ from ._validate import BLOW_UP, MAX_EPOCHS, MAX_STEPS, DivergenceError
 
 
 def check_templates(W, name="W"):
-    """W as a 2-d float array of templates, one per row (K, D), or an error naming it."""
+    """W as a 2-d float array of templates, one per row (C, D), or an error naming it."""
     W = _validate.finite_array(W, name)
     if W.ndim != 2:
         raise ValueError(
-            f"{name} must be a 2-d array of templates, one per row (shape (K, D)), "
+            f"{name} must be a 2-d array of templates, one per row (shape (C, D)), "
             f"got shape {W.shape}"
         )
     return W
 
 
 def _check_images(X, n_pixels, name="X"):
-    """X as a 2-d array (M, D), and whether it was a single image (1-d)."""
+    """X as a 2-d array (m, D), and whether it was a single image (1-d)."""
     X = _validate.finite_array(X, name)
     single = X.ndim == 1
     X2 = X[None, :] if single else X
     if X2.ndim != 2:
         raise ValueError(
-            f"{name} must be one image (shape (D,)) or one image per row (shape (M, D)), "
+            f"{name} must be one image (shape (D,)) or one image per row (shape (m, D)), "
             f"got shape {X.shape}"
         )
     if X2.shape[1] != n_pixels:
@@ -50,8 +50,8 @@ def _check_latents(Z, n_templates, name="Z"):
     Z = _validate.finite_array(Z, name)
     if Z.ndim not in (1, 2) or Z.shape[-1] != n_templates:
         raise ValueError(
-            f"{name} must hold K = {n_templates} weights (one per template) in its last axis, "
-            f"shape (K,) or (M, K), got shape {Z.shape}"
+            f"{name} must hold C = {n_templates} weights (one per template) in its last axis, "
+            f"shape (C,) or (m, C), got shape {Z.shape}"
         )
     return Z
 
@@ -79,7 +79,7 @@ def _check_labels(labels, n_samples, n_classes=None, name="labels"):
         raise ValueError(f"{name} must be ≥ 0, found {int(array.min())}")
     if n_classes is not None and array.max() >= n_classes:
         raise ValueError(
-            f"{name} must be < K = {n_classes} (one template per class), found {int(array.max())}"
+            f"{name} must be < C = {n_classes} (one template per class), found {int(array.max())}"
         )
     return array.astype(int)
 
@@ -105,39 +105,39 @@ def _check_finite(values, alpha, W, what="the inversion"):
 
 
 def one_hot(labels, n_classes=None):
-    """The targets tᵢ: row i is 1 in column labels[i], 0 elsewhere, shape (M, K)."""
+    """The targets tᵢ: row i is 1 in column labels[i], 0 elsewhere, shape (m, C)."""
     labels = _check_labels(labels, None, n_classes)
-    K = int(labels.max()) + 1 if n_classes is None else _validate.count(n_classes, "n_classes", 1)
-    targets = np.zeros((labels.size, K))
+    C = int(labels.max()) + 1 if n_classes is None else _validate.count(n_classes, "n_classes", 1)
+    targets = np.zeros((labels.size, C))
     targets[np.arange(labels.size), labels] = 1.0
     return targets
 
 
 def _labelled_images(X, labels, n_classes):
-    """X as (M, D), its labels checked, and the number of classes K."""
+    """X as (m, D), its labels checked, and the number of classes C."""
     X = _validate.finite_array(X, "X")
     if X.ndim != 2:
-        raise ValueError(f"X must be one image per row (shape (M, D)), got shape {X.shape}")
+        raise ValueError(f"X must be one image per row (shape (m, D)), got shape {X.shape}")
     labels = _check_labels(labels, X.shape[0], n_classes)
     return X, labels, int(labels.max()) + 1 if n_classes is None else n_classes
 
 
 def class_means(X, labels, n_classes=None):
-    """Template k = the mean of the images of class k, w_k = Σ_{i: cᵢ = k} xᵢ / M_k."""
-    X, labels, K = _labelled_images(X, labels, n_classes)
-    counts = np.bincount(labels, minlength=K)
+    """Template k = the mean of the images of class k, w_k = Σ_{i of class k} xᵢ / m_k (m_k images)."""
+    X, labels, C = _labelled_images(X, labels, n_classes)
+    counts = np.bincount(labels, minlength=C)
     if np.any(counts == 0):
         raise ValueError(f"labels has no image of class {int(np.argmin(counts))}: no mean to take")
-    sums = np.zeros((K, X.shape[1]))
+    sums = np.zeros((C, X.shape[1]))
     np.add.at(sums, labels, X)
     return sums / counts[:, None]
 
 
 def class_examples(X, labels, n_classes=None):
     """Template k = the first image of class k in X (one example per class, as in the original), and their rows."""
-    X, labels, K = _labelled_images(X, labels, n_classes)
+    X, labels, C = _labelled_images(X, labels, n_classes)
     first = []
-    for k in range(K):
+    for k in range(C):
         where = np.flatnonzero(labels == k)
         if where.size == 0:
             raise ValueError(f"labels has no image of class {k}: no example to take")
@@ -170,7 +170,7 @@ def _stability_limit(W):
 
 
 def stability_limit(W):
-    """The largest stable step 1/λ_max(WWᵀ): the error is multiplied by I − 2αWWᵀ each step (K = D = 1: the line's 1/a²)."""
+    """The stability limit 1/λ_max(WWᵀ): the steps converge for 0 < α < 1/λ_max, the error multiplied by I − 2αWWᵀ each step (C = D = 1: the line's 1/a²)."""
     W = check_templates(W)
     limit = _stability_limit(W)
     if not np.isfinite(limit):
@@ -186,54 +186,53 @@ def filter_factors(eigenvalues, alpha, n_steps):
 
 
 class SpectralPredictor:
-    """z_N of fixed images X for any (α, N) without steps: z_N = V diag(φ_j/λ_j) Vᵀ W x, WWᵀ = V diag(λ) Vᵀ."""
+    """z_N of fixed images X for any (α, N) without steps: z_N = Q diag(φ_j/λ_j) Qᵀ W x, WWᵀ = Q diag(λ) Qᵀ."""
 
     def __init__(self, W, X):
         W = check_templates(W)
         X, _ = _check_images(X, W.shape[1])
-        self.eigenvalues, self.V = np.linalg.eigh(W @ W.T)
-        self.projected = X @ W.T @ self.V  # rows: (Vᵀ W x)ᵀ
+        self.eigenvalues, self.Q = np.linalg.eigh(W @ W.T)
+        self.projected = X @ W.T @ self.Q  # rows: (Qᵀ W x)ᵀ
         self.limit = 1.0 / self.eigenvalues[-1]
 
     def weights(self, alpha, n_steps):
-        """z_N of every image, shape (M, K)."""
+        """z_N of every image, shape (m, C)."""
         gain = filter_factors(self.eigenvalues, alpha, n_steps) / self.eigenvalues
-        return (self.projected * gain) @ self.V.T
+        return (self.projected * gain) @ self.Q.T
 
     def weights_for_steps(self, alpha, steps):
-        """z_N for every N in steps at once, shape (M, len(steps), K): one matrix product."""
+        """z_N for every N in steps at once, shape (m, len(steps), C): one matrix product."""
         steps = np.asarray(steps)
-        K = self.V.shape[0]
+        C = self.Q.shape[0]
         gain = (1.0 - (1.0 - 2.0 * alpha * self.eigenvalues) ** steps[:, None]) / self.eigenvalues
-        blocks = gain[:, :, None] * self.V.T[None, :, :]  # diag(gain_N) Vᵀ, one block per N
-        weights = self.projected @ blocks.transpose(1, 0, 2).reshape(K, -1)
-        return weights.reshape(self.projected.shape[0], steps.size, K)
+        blocks = gain[:, :, None] * self.Q.T[None, :, :]  # diag(gain_N) Qᵀ, one block per N
+        weights = self.projected @ blocks.transpose(1, 0, 2).reshape(C, -1)
+        return weights.reshape(self.projected.shape[0], steps.size, C)
 
 
 def _steps(W, X, alpha, n_steps, keep_path):
-    """The N steps as Z ← Z A + C, with A = I − 2αWWᵀ and C = 2αXWᵀ computed once."""
-    K = W.shape[0]
-    A = np.eye(K) - 2.0 * alpha * (W @ W.T)
-    C = 2.0 * alpha * (X @ W.T)
-    Z = np.zeros((X.shape[0], K))
+    """The N steps as Z ← Z A + B, with A = I − 2αWWᵀ and B = 2αXWᵀ computed once."""
+    A = np.eye(W.shape[0]) - 2.0 * alpha * (W @ W.T)
+    B = 2.0 * alpha * (X @ W.T)
+    Z = np.zeros((X.shape[0], W.shape[0]))
     path = np.empty((n_steps + 1, *Z.shape)) if keep_path else None
     if keep_path:
         path[0] = Z
     with np.errstate(over="ignore", invalid="ignore"):
         for n in range(n_steps):
-            Z = Z @ A + C
+            Z = Z @ A + B
             if keep_path:
                 path[n + 1] = Z
     return (path if keep_path else Z), A
 
 
 def invert(W, X, alpha, n_steps):
-    """z_N of each image after N steps z_{n+1} = z_n + 2αW(x − Wᵀz_n) from z_0 = 0: (K,) or (M, K)."""
+    """z_N of each image after N steps z_{n+1} = z_n + 2αW(x − Wᵀz_n) from z_0 = 0: (C,) or (m, C)."""
     return invert_path(W, X, alpha, n_steps, keep_path=False)
 
 
 def invert_path(W, X, alpha, n_steps, keep_path=True):
-    """Every iterate z_0 … z_N: shape (N + 1, K), or (N + 1, M, K) for M images (only z_N without keep_path)."""
+    """Every iterate z_0 … z_N: shape (N + 1, C), or (N + 1, m, C) for m images (only z_N without keep_path)."""
     W = check_templates(W)
     X, single = _check_images(X, W.shape[1])
     alpha, n_steps = _check_step(alpha, n_steps)
@@ -256,7 +255,7 @@ def accuracy(W, X, labels, alpha, n_steps):
 
 
 def confusion_matrix(predicted, labels, n_classes):
-    """Counts C[true class, predicted class]."""
+    """The confusion matrix: counts[true class, predicted class]."""
     n_classes = _validate.count(n_classes, "n_classes", 1)
     labels = _check_labels(labels, None, n_classes)
     predicted = _check_labels(predicted, labels.size, n_classes, name="predicted")
@@ -283,23 +282,23 @@ def _loss_and_gradient(W, X, targets, alpha, n_steps):
     Z_N = path[-1]
     with np.errstate(over="ignore", invalid="ignore"):
         loss = float(np.sum((targets - Z_N) ** 2))
-        adjoint = -2.0 * (targets - Z_N)          # λ_N = ∂T/∂z_N, one row per image
-        adjoint_sum = np.zeros_like(adjoint)      # S = Σ_n λ_{n+1}
-        outer = np.zeros((W.shape[0], W.shape[0]))  # P = Σ_n Σ_i z_n λ_{n+1}ᵀ
+        adjoint = -2.0 * (targets - Z_N)          # ψ_N = ∂T/∂z_N, one row per image
+        adjoint_sum = np.zeros_like(adjoint)      # S = Σ_n ψ_{n+1}
+        outer = np.zeros((W.shape[0], W.shape[0]))  # P = Σ_n Σ_i z_n ψ_{n+1}ᵀ
         for n in range(n_steps - 1, -1, -1):
-            # here `adjoint` holds λ_{n+1}; step n used z_n = path[n]
+            # here `adjoint` holds ψ_{n+1}; step n used z_n = path[n]
             adjoint_sum += adjoint
             outer += path[n].T @ adjoint
-            adjoint = adjoint @ A                 # λ_n = (I − 2αWWᵀ) λ_{n+1}, A symmetric
-        # Σ_n [λ_{n+1} r_nᵀ − z_n λ_{n+1}ᵀ W] with r_n = x − Wᵀz_n, summed over images:
+            adjoint = adjoint @ A                 # ψ_n = (I − 2αWWᵀ) ψ_{n+1}, A symmetric
+        # Σ_n [ψ_{n+1} r_nᵀ − z_n ψ_{n+1}ᵀ W] with r_n = x − Wᵀz_n, summed over images:
         # Sᵀ X − Pᵀ W − P W
         gradient = 2.0 * alpha * (adjoint_sum.T @ X - (outer + outer.T) @ W)
     return loss, gradient
 
 
 def training_gradient(W, X, labels, alpha, n_steps):
-    """T(W) and ∂T/∂W = 2α Σᵢ Σₙ (λ_{n+1} r_nᵀ − z_n λ_{n+1}ᵀ W), λ_n = (I − 2αWWᵀ) λ_{n+1}, λ_N = −2(t − z_N), r_n = x − Wᵀz_n.
-    Reverse mode through the N steps, the iterates kept in memory (O(N·M·K)).
+    """T(W) and ∂T/∂W = 2α Σᵢ Σₙ (ψ_{n+1} r_nᵀ − z_n ψ_{n+1}ᵀ W), ψ_n = (I − 2αWWᵀ) ψ_{n+1}, ψ_N = −2(t − z_N), r_n = x − Wᵀz_n.
+    Reverse mode through the N steps, the iterates kept in memory (O(N·m·C)).
     """
     W = check_templates(W)
     X, _ = _check_images(X, W.shape[1])
@@ -312,7 +311,7 @@ def training_gradient(W, X, labels, alpha, n_steps):
 
 
 def unrolled_operator(W, alpha, n_steps):
-    """The K×D matrix M_N with z_N = M_N x for every image: M_0 = 0, M_{n+1} = (I − 2αWWᵀ) M_n + 2αW."""
+    """The C×D matrix H_N with z_N = H_N x for every image: H_0 = 0, H_{n+1} = (I − 2αWWᵀ) H_n + 2αW."""
     W = check_templates(W)
     alpha, n_steps = _check_step(alpha, n_steps)
     path, _ = _operator_steps(W, alpha, n_steps)
@@ -321,7 +320,7 @@ def unrolled_operator(W, alpha, n_steps):
 
 
 def _operator_steps(W, alpha, n_steps):
-    """M_0 … M_N (shape (N + 1, K, D)) and A = I − 2αWWᵀ."""
+    """H_0 … H_N (shape (N + 1, C, D)) and A = I − 2αWWᵀ."""
     A = np.eye(W.shape[0]) - 2.0 * alpha * (W @ W.T)
     step = 2.0 * alpha * W
     path = np.empty((n_steps + 1, *W.shape))
@@ -333,7 +332,7 @@ def _operator_steps(W, alpha, n_steps):
 
 
 class BatchStatistics(NamedTuple):
-    """The sums T needs from a batch: xx = Σ xᵢxᵢᵀ (D, D), xt = Σ xᵢtᵢᵀ (D, K), tt = Σ ‖tᵢ‖²."""
+    """The sums T needs from a batch: xx = Σ xᵢxᵢᵀ (D, D), xt = Σ xᵢtᵢᵀ (D, C), tt = Σ ‖tᵢ‖²."""
 
     xx: np.ndarray
     xt: np.ndarray
@@ -341,11 +340,11 @@ class BatchStatistics(NamedTuple):
 
 
 def batch_statistics(X, labels, n_classes):
-    """Σ xᵢxᵢᵀ, Σ xᵢtᵢᵀ and Σ ‖tᵢ‖², through which T = ‖t − M_N x‖² summed depends on the images."""
+    """Σ xᵢxᵢᵀ, Σ xᵢtᵢᵀ and Σ ‖tᵢ‖², through which T = Σᵢ ‖tᵢ − H_N xᵢ‖² depends on the images."""
     n_classes = _validate.count(n_classes, "n_classes", 1)
     X = _validate.finite_array(X, "X")
     if X.ndim != 2:
-        raise ValueError(f"X must be one image per row (shape (M, D)), got shape {X.shape}")
+        raise ValueError(f"X must be one image per row (shape (m, D)), got shape {X.shape}")
     targets = one_hot(_check_labels(labels, X.shape[0], n_classes), n_classes)
     return BatchStatistics(xx=X.T @ X, xt=X.T @ targets, tt=float(np.sum(targets**2)))
 
@@ -355,13 +354,13 @@ def _fast_loss_and_gradient(W, stats, alpha, n_steps):
     Two backward passes are kept on purpose: _loss_and_gradient to read, this one to train fast; a test proves them equal.
     """
     path, A = _operator_steps(W, alpha, n_steps)
-    M_N = path[-1]
+    H_N = path[-1]
     with np.errstate(over="ignore", invalid="ignore"):
-        M_xx = M_N @ stats.xx
-        loss = float(np.sum(M_xx * M_N) - 2.0 * np.sum(M_N * stats.xt.T) + stats.tt)
-        adjoint = 2.0 * (M_xx - stats.xt.T)       # Λ_N
-        adjoint_sum = np.zeros_like(adjoint)      # Σ_n Λ_{n+1}
-        outer = np.zeros((W.shape[0], W.shape[0]))  # Σ_n Λ_{n+1} M_nᵀ
+        H_xx = H_N @ stats.xx
+        loss = float(np.sum(H_xx * H_N) - 2.0 * np.sum(H_N * stats.xt.T) + stats.tt)
+        adjoint = 2.0 * (H_xx - stats.xt.T)       # Ψ_N
+        adjoint_sum = np.zeros_like(adjoint)      # Σ_n Ψ_{n+1}
+        outer = np.zeros((W.shape[0], W.shape[0]))  # Σ_n Ψ_{n+1} H_nᵀ
         for n in range(n_steps - 1, -1, -1):
             adjoint_sum += adjoint
             outer += adjoint @ path[n].T
@@ -371,14 +370,14 @@ def _fast_loss_and_gradient(W, stats, alpha, n_steps):
 
 
 class TemplateFit(NamedTuple):
-    """W: the trained templates (K, D); losses[k]: T after k updates (k = 0 … n_epochs)."""
+    """W: the trained templates (C, D); losses[e]: T after e updates (e = 0 … n_epochs)."""
 
     W: np.ndarray
     losses: np.ndarray
 
 
 def train(W0, X, labels, alpha, beta, n_steps, n_epochs, momentum=0.0):
-    """Train the templates through the N steps: V ← μV − β ∂T/∂W, W ← W + V, from W0 for n_epochs full-batch updates.
+    """Train the templates through the N steps: ΔW ← μΔW − β ∂T/∂W, W ← W + ΔW, from W0 for n_epochs full-batch updates.
     The gradient uses the batch sums, so an epoch costs the same for 10 images or 10,000. DivergenceError if T or W stops being finite.
     """
     W = check_templates(W0, "W0").copy()

@@ -247,3 +247,13 @@ SOLUTIONS = [
     (nb00.check_number_of_causes, (2, 1, 0)),
     (nb00.check_error_in_y, (2.0,)),
 ]
+
+
+def test_least_squares_claims_of_section_4():
+    """x = −1 under f(y) = y² has no cause, yet L = (−1 − y²)² has its best fit at y = 0; a flat
+    line (a = 0, x ≠ b) makes L the same for every y: every y minimises it."""
+    y = np.linspace(-3.0, 3.0, 6001)
+    loss = (-1.0 - y**2) ** 2
+    assert y[np.argmin(loss)] == 0.0 and loss.min() == 1.0
+    flat = invlib.inner_loss(invlib.Line(), (0.0, 1.5), 0.5, y)
+    assert np.all(flat == (0.5 - 1.5) ** 2)

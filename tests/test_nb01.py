@@ -98,7 +98,8 @@ def test_off_screen_minimum_is_pinned_at_the_edge(dashboard):
 def test_a_zero_gives_the_message_and_hides_the_minima():
     board = panel.landscape_dashboard(a_range=(0.0, 3.0))
     message = board.update(a=0.0, b=1.0, x=2.0, noise=0.5)
-    assert message == "a = 0: every y gives the same x, the inverse does not exist"
+    assert message == ("a = 0: every y gives the same x, so every y minimises L: the answer is "
+                       "not unique (and if x ≠ b, no y fits exactly)")
     hidden = [line for ax in board.figure.axes for line in ax.get_lines() if not line.get_visible()]
     assert len(hidden) == 3  # the crossing and the two minima
     assert widgets.figure_is_finite(board.figure)
@@ -197,7 +198,7 @@ def test_valley_width_right_answer():
     (0.8, "half-width"),
     (0.64, "forgot the square root"),
     (1.28, "forgot the square root"),
-    (0.32, "divided τ by a"),
+    (0.32, "divided ℓ by a"),
     (0.1, "multiplied by a"),
     (6.4, "divided by a²"),
     (0.4, "for a = 1"),
@@ -216,12 +217,79 @@ def test_valley_width_wrong_answers(wrong, phrase):
 
 
 def test_valley_width_matches_the_loss_on_a_grid():
-    """The interval where invlib's loss is at most the tolerance really is 1.6 wide."""
+    """The interval where invlib's loss is at most the level ℓ really is 1.6 wide."""
     v = nb01.VALLEY
     y = np.linspace(-2.0, 6.0, 800_001)
-    inside = y[invlib.inner_loss(invlib.Line(), (v["a"], v["b"]), v["x"], y) <= v["tolerance"]]
+    inside = y[invlib.inner_loss(invlib.Line(), (v["a"], v["b"]), v["x"], y) <= v["level"]]
     assert inside.max() - inside.min() == pytest.approx(1.6, abs=2e-5)
     assert nb01.check_valley_width(round(inside.max() - inside.min(), 4))
+
+
+# --- The numbers the hidden solutions quote (recomputed here, not shown in the notebook) ---
+
+def _loss(y, a, b, x):
+    return (x - (a * y + b)) ** 2
+
+
+def test_numbers_quoted_in_the_solutions():
+    assert (3.0 - 1.0) / 0.5 == 4.0 and 0.5 * 4.0 + 1.0 == 3.0
+    dy = 1e-2
+    second = (_loss(5.0 + dy, 3.0, -1.0, 2.0) - 2 * _loss(5.0, 3.0, -1.0, 2.0)
+              + _loss(5.0 - dy, 3.0, -1.0, 2.0)) / dy**2
+    assert np.isclose(second, 18.0)
+    assert _loss(5.0, 3.0, -1.0, 2.0) == 144.0
+    assert -2.0 * 3.0 * (2.0 - (3.0 * 5.0 - 1.0)) == 72.0
+    assert (1.5 - 1.0) / 0.25 == 2.0
+    y = np.linspace(-4.0, 8.0, 120_001)
+    inside = y[_loss(y, 0.25, 1.0, 1.5) <= 0.04]
+    assert np.isclose(inside.min(), 1.2, atol=2e-4) and np.isclose(inside.max(), 2.8, atol=2e-4)
+    assert np.isclose(0.2 / 0.25, 0.8)
+
+
+# --- Exercise 4 (code): ∂L/∂y of f(y) = a·y² + b ------------------------------------------
+
+def square_loss_gradient(y, a, b, x):
+    """The solution: ∂L/∂y = −2(x − a·y² − b)·2a·y."""
+    dL_dy = -2 * (x - (a * y**2 + b)) * 2 * a * y
+    return dL_dy
+
+
+def test_square_gradient_solution_agrees_with_finite_differences():
+    dy = 1e-6
+    for y, a, b, x in [(0.4, 1.1, -0.3, 0.8), (-1.3, 0.5, 2.0, -1.0)]:
+        fd = (_square_loss(y + dy, a, b, x) - _square_loss(y - dy, a, b, x)) / (2 * dy)
+        assert abs(square_loss_gradient(y, a, b, x) - fd) < 1e-7
+
+
+def _square_loss(y, a, b, x):
+    return (x - (a * y**2 + b)) ** 2
+
+
+def test_square_gradient_right():
+    feedback = nb01.check_square_gradient(square_loss_gradient)
+    assert feedback and "invlib.inner_gradient" in repr(feedback)
+    assert nb01.check_square_gradient(np.vectorize(square_loss_gradient))
+
+
+@pytest.mark.parametrize("wrong, says", [
+    (lambda y, a, b, x: 2 * (x - (a * y**2 + b)) * 2 * a * y, "wrong sign"),
+    (lambda y, a, b, x: -(x - (a * y**2 + b)) * 2 * a * y, "a factor 2 is missing"),
+    (lambda y, a, b, x: -2 * (x - (a * y**2 + b)), "inner factor"),
+    (lambda y, a, b, x: -2 * (x - (a * y**2 + b)) * a, "not a"),
+    (lambda y, a, b, x: -2 * (x - (a * y**2 + b)) * 2 * y, "factor a is missing"),
+    (lambda y, a, b, x: -2 * (x - (a * y**2 + b)) * a * y, "one from y²"),
+    (lambda y, a, b, x: 2 * a * y, "the model's slope"),
+    (lambda y, a, b, x: (x - (a * y**2 + b)) ** 2, "the loss L itself"),
+    (lambda y, a, b, x: 0.0, "but ∂L/∂y ="),
+    (lambda y, a, b, x: 1 / 0, "raised ZeroDivisionError"),
+    (lambda y, a, b, x: "1.0", "single number"),
+    (lambda y, a, b, x: [1.0, 2.0], "single number"),
+    (lambda y, a, b, x: None, "replace None"),
+    (3.0, "the function itself"),
+])
+def test_square_gradient_wrong(wrong, says):
+    feedback = nb01.check_square_gradient(wrong)
+    assert not feedback and says in repr(feedback), repr(feedback)
 
 
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
@@ -230,4 +298,5 @@ SOLUTIONS = [
     (nb01.check_minimiser, (4.0,)),
     (nb01.check_curvature, (18.0,)),
     (nb01.check_valley_width, (1.6,)),
+    (nb01.check_square_gradient, (square_loss_gradient,)),
 ]

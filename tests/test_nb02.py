@@ -174,6 +174,111 @@ def test_converging_alphas_wrong(answer, says):
     assert not feedback and says in repr(feedback)
 
 
+def test_one_step_alpha_rounded_to_three_digits_is_accepted():
+    feedback = nb02.check_one_step_alpha(0.0556)
+    assert feedback and "three significant digits" in repr(feedback)
+
+
+def test_dashboard_numbers_sit_above_the_lower_panel(dashboard):
+    """The q, y*, g_N line is drawn above the loss axes, never on the data."""
+    info = dashboard.animated[4]
+    for values in list(dashboard.corners()) + list(dashboard.random_settings(10, seed=5)):
+        dashboard.update(**values)
+        dashboard.render_frame()
+        box = info.get_window_extent(dashboard.canvas.get_renderer())
+        axes = info.axes.get_window_extent(dashboard.canvas.get_renderer())
+        assert box.y0 >= axes.y1 and box.x1 <= dashboard.figure.bbox.x1, values
+
+
+def test_dashboard_fits_600_pixels(dashboard):
+    width, _ = dashboard.canvas.get_width_height()
+    assert width <= 600
+
+
+# --- The numbers the hidden solutions quote (recomputed here, not shown in the notebook) ---
+
+def test_numbers_quoted_in_the_solutions():
+    assert np.isclose(1 / (2 * 3**2), 0.0556, atol=5e-5) and np.isclose(1 / 3**2, 0.111, atol=5e-4)
+    assert np.isclose(1 - 2 * 0.1 * 3**2, -0.8)
+    assert np.allclose([1 - 8 * step for step in nb02.CANDIDATE_ALPHAS],
+                       [0.92, 0.2, 0.0, -0.6, -1.0, -1.4])
+    assert abs(0.6**28 - 6.1e-7) < 0.05e-7 and 0.36**14 <= 1e-6 < 0.36**13
+    assert nb02.steps_for_reduction(0.05, 2.0, 1e6) == 28
+    assert abs(np.log(1e6) / -np.log(0.6) - 27.05) < 0.005
+    assert 0.6**27 > 1e-6 > 0.6**28 and abs(0.6**27 - 1.02e-6) < 0.005e-6
+    assert nb02.steps_for_reduction(0.05, 2.0, 1e3) == 14
+
+
+def test_the_count_law_near_both_ends():
+    """Section 4: n ≈ ln 10³/(2αa²) as α → 0, and the same with 1/a² − α near the limit."""
+    a = 2.0
+    for step in (0.005, 0.01):
+        n = nb02.steps_for_reduction(step, a, 1e3)
+        mirror = nb02.steps_for_reduction(1 / a**2 - step, a, 1e3)
+        law = np.log(1e3) / (2 * step * a**2)
+        assert n == mirror and 0.95 * law < n <= law
+    assert [nb02.steps_for_reduction(s, a, 1e3) for s in (0.01, 0.005)] == [83, 170]
+    assert np.isclose(np.log(1e3) / 0.08, 86.3, atol=0.05)
+    assert np.isclose(np.log(1e3) / 0.04, 172.7, atol=0.05)
+
+
+# --- Exercise 5 (code): the N-step predictor ------------------------------------------------
+
+def predict(x, a, b, y0, alpha, n_steps):
+    """The solution: h(x) = (1 − q^N)(x − b)/a + q^N·g₀ with q = 1 − 2αa²."""
+    q = 1 - 2 * alpha * a**2
+    g_N = (1 - q**n_steps) * (x - b) / a + q**n_steps * y0
+    return g_N
+
+
+def test_predictor_solution_agrees_with_the_steps_on_arrays():
+    xs = np.linspace(-3.0, 3.0, 7)
+    for a, b, y0, alpha, n in [(2.0, -4.0, 0.5, 0.05, 20), (1.3, 0.2, -1.0, 0.5, 7)]:
+        steps = invlib.invert(invlib.Line(), (a, b), xs, y0, alpha, n).y
+        assert np.allclose(predict(xs, a, b, y0, alpha, n), steps, rtol=0, atol=1e-12)
+
+
+def test_predictor_right():
+    feedback = nb02.check_predictor(predict)
+    assert feedback and "invlib.invert" in repr(feedback)
+
+
+def _looping_predictor(x, a, b, y0, alpha, n_steps):
+    g = y0
+    for _ in range(n_steps):
+        g = g + 2 * alpha * a * (x - a * g - b)
+    return g
+
+
+def test_predictor_by_taking_the_steps_is_right_too():
+    assert nb02.check_predictor(_looping_predictor)
+
+
+def _q(alpha, a):
+    return 1 - 2 * alpha * a**2
+
+
+@pytest.mark.parametrize("wrong, says", [
+    (lambda x, a, b, y0, al, n: (1 - _q(al, a) ** (n + 1)) * (x - b) / a + _q(al, a) ** (n + 1) * y0,
+     "off by one"),
+    (lambda x, a, b, y0, al, n: (1 - _q(al, a) ** n) * (x - b) / a, "the start is missing"),
+    (lambda x, a, b, y0, al, n: _q(al, a) ** n * (x - b) / a + (1 - _q(al, a) ** n) * y0, "swapped"),
+    (lambda x, a, b, y0, al, n: (1 - (1 - al * a * a) ** n) * (x - b) / a + (1 - al * a * a) ** n * y0,
+     "factor 2"),
+    (lambda x, a, b, y0, al, n: (x - b) / a, "the exact inverse"),
+    (lambda x, a, b, y0, al, n: (1 - _q(al, a) ** n) * x / a + _q(al, a) ** n * y0, "b is missing"),
+    (lambda x, a, b, y0, al, n: (1 - _q(al, a) ** n) * (x + b) / a + _q(al, a) ** n * y0, "(x + b)/a"),
+    (lambda x, a, b, y0, al, n: 0.0, "N steps end at"),
+    (lambda x, a, b, y0, al, n: [1.0, 2.0], "single number"),
+    (lambda x, a, b, y0, al, n: None, "replace None"),
+    (lambda x, a, b, y0, al, n: x / 0, "raised ZeroDivisionError"),
+    ("predict", "the function itself"),
+])
+def test_predictor_wrong(wrong, says):
+    feedback = nb02.check_predictor(wrong)
+    assert not feedback and says in repr(feedback), repr(feedback)
+
+
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
 # gives each to its check and keeps them out of the notebook's outputs.
 SOLUTIONS = [
@@ -181,4 +286,5 @@ SOLUTIONS = [
     (nb02.check_q, (-0.8,)),
     (nb02.check_steps, (28,)),
     (nb02.check_converging_alphas, ([0.01, 0.1, 0.125, 0.2],)),
+    (nb02.check_predictor, (predict,)),
 ]

@@ -158,10 +158,97 @@ def test_numbers_in_the_solutions():
     assert abs(1 / a**2 - 0.444) < 1e-3 and alpha < 1 / a**2
 
 
+def test_tangent_distance_to_its_limit_shrinks_by_q():
+    """Exercise 3's solution: ∂g_{n+1}/∂b + 1/a = q (∂g_n/∂b + 1/a)."""
+    alpha, a = nb03.TANGENT_FACTOR["alpha"], nb03.TANGENT_FACTOR["a"]
+    _, tangents = invlib.unroll_path(invlib.Line(), (a, 0.5), 1.0, -2.0, alpha, 8)
+    distance = tangents[:, 1] + 1 / a
+    assert np.allclose(distance[1:] / distance[:-1], -0.8)
+
+
+# --- Exercise 4 (code): the cube's tangent step ------------------------------------------
+
+_a, _b, _y = sympy.symbols("a b y")
+_cube = invlib.SympyModel(_a * _y**3 + _b)
+_G = symbolic.update_rule(_cube)
+_pieces = [sympy.diff(_G, symbolic.g_n), sympy.diff(_G, _a), sympy.diff(_G, _b)]
+_G_y, _G_a, _G_b = [sympy.lambdify((symbolic.g_n, symbolic.x, _a, _b, symbolic.alpha), p)
+                    for p in _pieces]
+
+
+def cube_tangent_step(g, dg_da, dg_db, x, a, b, alpha):
+    """The solution, as the notebook gives it: sympy's ∂G/∂y, ∂G/∂a, ∂G/∂b, lambdified."""
+    factor = _G_y(g, x, a, b, alpha)
+    next_tangents = (factor * dg_da + _G_a(g, x, a, b, alpha),
+                     factor * dg_db + _G_b(g, x, a, b, alpha))
+    return next_tangents
+
+
+def cube_tangent_step_by_hand(g, dg_da, dg_db, x, a, b, alpha):
+    """The solution's by-hand formulas, self-contained (tests/test_solutions.py runs its source)."""
+    r = x - a * g**3 - b
+    factor = 1 - alpha * (18 * a * a * g**4 - 12 * a * g * r)
+    return (factor * dg_da - alpha * (6 * a * g**5 - 6 * g * g * r),
+            factor * dg_db - 6 * alpha * a * g * g)
+
+
+def test_cube_step_solutions_right():
+    for step in (cube_tangent_step, cube_tangent_step_by_hand):
+        feedback = nb03.check_cube_tangent_step(step)
+        assert feedback and "invlib.unroll" in repr(feedback), repr(feedback)
+
+
+def test_cube_step_matches_finite_differences():
+    theta, x, y0, alpha, n_steps = nb03.CUBE_RUN
+    path = invlib.invert(_cube, theta, x, y0, alpha, n_steps).path
+    tangent = (0.0, 0.0)
+    for g in path[:-1]:
+        tangent = cube_tangent_step(g, *tangent, x, *theta, alpha)
+    fd = invlib.finite_difference(lambda th: invlib.invert(_cube, th, x, y0, alpha, n_steps).y,
+                                  np.array(theta))
+    assert np.allclose(tangent, fd, rtol=0, atol=1e-8)
+
+
+def _variant(factor_sign=1, direct_sign=1, alpha_power=1, direct=True, earlier=True):
+    def step(g, dg_da, dg_db, x, a, b, alpha):
+        r = x - a * g**3 - b
+        step_alpha = alpha**alpha_power
+        l_yy, l_ya, l_yb = 18 * a * a * g**4 - 12 * a * g * r, 6 * a * g**5 - 6 * g * g * r, 6 * a * g * g
+        factor = (1 - factor_sign * step_alpha * l_yy) if earlier else 0.0
+        scale = -direct_sign * step_alpha if direct else 0.0
+        return factor * dg_da + scale * l_ya, factor * dg_db + scale * l_yb
+    return step
+
+
+def _line_step(g, dg_da, dg_db, x, a, b, alpha):
+    q = 1 - 2 * alpha * a * a
+    return q * dg_da - 2 * alpha * (a * g - (x - a * g - b)), q * dg_db - 2 * alpha * a
+
+
+@pytest.mark.parametrize("wrong, says", [
+    (_variant(direct=False), "direct term ∂G/∂θ is missing"),
+    (_variant(earlier=False), "earlier tangent is missing"),
+    (_variant(factor_sign=-1, direct_sign=-1), "downhill"),
+    (_variant(direct_sign=-1), "direct term has the wrong sign"),
+    (_variant(alpha_power=0), "α is missing"),
+    (_line_step, "the line's formulas"),
+    (lambda *state: (0.0, 0.0), "your step gives"),
+    (lambda *state: 1.0, "two finite numbers"),
+    (lambda *state: (None, None), "replace None"),
+    (lambda *state: None, "replace None"),
+    (lambda *state: 1 / 0, "raised ZeroDivisionError"),
+    (2.0, "the function itself"),
+])
+def test_cube_step_wrong(wrong, says):
+    feedback = nb03.check_cube_tangent_step(wrong)
+    assert not feedback and says in repr(feedback), repr(feedback)
+
+
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
 # gives each to its check and keeps them out of the notebook's outputs.
 SOLUTIONS = [
     (nb03.check_tangent_b_step2, (-0.465,)),
     (nb03.check_closed_form_g5, (1.8490146875,)),
     (nb03.check_tangent_factor, (-0.8,)),
+    (nb03.check_cube_tangent_step, (cube_tangent_step_by_hand,)),
 ]

@@ -152,10 +152,57 @@ def test_feedback_prints_one_line():
         assert "\n" not in text and text.startswith(("Correct: ", "Not yet: "))
 
 
+def implicit_estimate(model, theta, x, y):
+    """The solution of exercise 4, as its <details> block gives it."""
+    L_y, L_yy, L_ytheta = model.loss_derivatives(x, y, theta)
+    return -np.asarray(L_ytheta, dtype=float) / L_yy
+
+
+def with_derivatives(formula):
+    """A learner's function built from formula(L_y, L_yy, L_ytheta)."""
+    def function(model, theta, x, y):
+        L_y, L_yy, L_ytheta = model.loss_derivatives(x, y, theta)
+        return formula(L_y, L_yy, np.asarray(L_ytheta, dtype=float))
+    return function
+
+
+def test_check_implicit_formula_accepts_the_solution_on_unseen_cases():
+    assert nb09.check_implicit_formula(implicit_estimate)
+    # the cases differ from the notebook's: neither θ = (2, −4) nor a minimiser
+    for name, model, theta, x, y in nb09._implicit_cases():
+        assert tuple(theta) != (2.0, -4.0)
+        assert abs(invlib.inner_gradient(model, np.array(theta), x, y)) > 0.1
+
+
+@pytest.mark.parametrize("formula, words", [
+    (lambda L_y, L_yy, L_yt: L_yt / L_yy, "wrong sign"),
+    (lambda L_y, L_yy, L_yt: -L_yt, "forgot to divide"),
+    (lambda L_y, L_yy, L_yt: L_yt, "minus sign and the division"),
+    (lambda L_y, L_yy, L_yt: -L_yt / L_y, "divided by ∂L/∂y"),
+    (lambda L_y, L_yy, L_yt: -L_yy / L_yt, "upside down"),
+    (lambda L_y, L_yy, L_yt: -L_yt / L_yy**2, "curvature twice"),
+    (lambda L_y, L_yy, L_yt: -1.1 * L_yt / L_yy, "your function gives"),
+    (lambda L_y, L_yy, L_yt: np.r_[L_yt, 0.0], "2 numbers"),
+    (lambda L_y, L_yy, L_yt: "none", "2 numbers"),
+    (lambda L_y, L_yy, L_yt: 1 / 0, "ZeroDivisionError"),
+    (lambda L_y, L_yy, L_yt: None, "replace None"),
+])
+def test_check_implicit_formula_names_the_mistake(formula, words):
+    feedback = nb09.check_implicit_formula(with_derivatives(formula))
+    assert not feedback and words in feedback.message, feedback
+
+
+def test_check_implicit_formula_wants_a_function():
+    assert "function itself" in nb09.check_implicit_formula(-1.25).message
+    assert repr(nb09.check_implicit_formula(None)).endswith("replace None with your answer, "
+                                                            "then run this cell again.")
+
+
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
 # gives each to its check and keeps them out of the notebook's outputs.
 SOLUTIONS = [
     (nb09.check_peak_step, (1 / np.log(1 / 0.9),)),
     (nb09.check_implicit_gradient, (-1.25,)),
     (nb09.check_one_step_ratio, (0.4,)),
+    (nb09.check_implicit_formula, (implicit_estimate,)),
 ]

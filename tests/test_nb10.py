@@ -47,9 +47,51 @@ def test_digits_defaults(digits_board):
     ax_acc, ax_conf = digits_board.figure.axes[:2]
     curve, curve_means, marker = ax_acc.get_lines()[:3]
     assert np.allclose(marker.get_ydata(), 414 / 450)
+    assert ax_acc.get_legend() is not None
     assert all(drawn(line) for line in (curve, curve_means, marker))
     assert "414/450" in ax_acc.texts[0].get_text()
     assert widgets.figure_is_finite(digits_board.figure)
+
+
+def covered_points(board):
+    """Points of the accuracy curves and the current-N dot under the legend or the headline, and
+    whether the dot lies whole inside the axes, in display pixels of the drawn figure."""
+    figure = board.figure
+    figure.canvas.draw()
+    ax_acc = figure.axes[0]
+    renderer = figure.canvas.get_renderer()
+    boxes = [ax_acc.get_legend().get_window_extent(renderer),
+             ax_acc.texts[0].get_window_extent(renderer)]
+    covered = []
+    for line in ax_acc.get_lines()[:3]:
+        xy = ax_acc.transData.transform(np.column_stack(line.get_data()).astype(float))
+        covered += [tuple(p) for p in xy for box in boxes if box.contains(*p)]
+    marker = ax_acc.get_lines()[2]
+    radius = marker.get_markersize() / 72 * figure.dpi / 2 + marker.get_markeredgewidth()
+    (x, y), = ax_acc.transData.transform(np.column_stack(marker.get_data()).astype(float))
+    inside = ax_acc.bbox.expanded(1.0, 1.0)
+    whole = (inside.x0 <= x - radius and x + radius <= inside.x1
+             and inside.y0 <= y - radius and y + radius <= inside.y1)
+    return covered, whole
+
+
+def test_legend_and_headline_never_cover_the_curves(fresh_digits):
+    """At every corner and at seeded interior points, including N = 1 and N = 100 at the
+    largest stable α, nothing covers the accuracy curves and the current-N dot is whole."""
+    limit = templates.stability_limit(data.digits().W_trained)
+    points = [dict(alpha=a, n_steps=n) for a in (0.0005, 0.005, round(limit - 5e-5, 4))
+              for n in (1, 20, 100)]
+    points += [p for p in fresh_digits.random_settings(12, seed=3) if p["alpha"] < limit]
+    for values in points:
+        assert fresh_digits.update(**values) == ""
+        covered, whole = covered_points(fresh_digits)
+        assert not covered, (values, covered[:3])
+        assert whole, values
+
+
+def test_dashboard_fits_600_pixels(digits_board):
+    width, _ = digits_board.figure.get_size_inches() * digits_board.figure.dpi
+    assert width <= 600
 
 
 def test_figure_is_finite_sees_the_mesh(fresh_digits):
@@ -145,12 +187,12 @@ def test_spectral_predictor_matches_invert(digits_data):
 # --------------------------------------------------------------------------------------
 
 
-def test_nb09_expected_values():
+def test_exercise_expected_values():
     assert abs(nb10.expected_stability_limit() - 0.00966) < 5e-6
     assert nb10.expected_one_step_accuracy() == 406 / 450
 
 
-def test_nb09_stability_limit():
+def test_exercise_stability_limit():
     right = nb10.expected_stability_limit()
     assert nb10.check_stability_limit(right)
     assert nb10.check_stability_limit(right * 1.001)
@@ -178,7 +220,7 @@ def test_nb09_stability_limit():
     (7840.5, False, "whole number"),
     ("7840", False, "single number"),
 ])
-def test_nb09_forward_tangents(answer, ok, words):
+def test_exercise_forward_tangents(answer, ok, words):
     feedback = nb10.check_forward_tangents(answer)
     assert bool(feedback) is ok and words in feedback.message
 
@@ -193,9 +235,113 @@ def test_nb09_forward_tangents(answer, ok, words):
     (0.95, False, "too large"),
     (4.0, False, "fraction between 0 and 1"),
 ])
-def test_nb09_one_step_accuracy(answer, ok, words):
+def test_exercise_one_step_accuracy(answer, ok, words):
     feedback = nb10.check_one_step_accuracy(answer)
     assert bool(feedback) is ok and words in feedback.message, feedback
+
+
+def spectral_prediction(W, x, alpha, n_steps):
+    """The solution of exercise 4, as its <details> block gives it."""
+    lam, Q = np.linalg.eigh(W @ W.T)
+    phi = 1 - (1 - 2 * alpha * lam) ** n_steps
+    return Q @ (phi / lam * (Q.T @ (W @ x)))
+
+
+def test_check_spectral_prediction_accepts_the_solution_on_unseen_templates():
+    assert nb10.check_spectral_prediction(spectral_prediction)
+    for W, x, alpha, n_steps in nb10._spectral_cases():
+        assert W.shape != (10, 64) and alpha < templates.stability_limit(W)
+        # the solution agrees with the steps on the digits too
+    digits = data.digits()
+    assert np.allclose(spectral_prediction(digits.W_means, digits.X_test[0], 0.005, 20),
+                       templates.invert(digits.W_means, digits.X_test[0], 0.005, 20), atol=1e-12)
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"factor": 1.0}, "factor 2"),
+    ({"gain": False}, "divide by λ_j"),
+    ({"shift": 1}, "one step too many"),
+    ({"shift": -1}, "one step too few"),
+    ({"rotate": False}, "rotate with Qᵀ"),
+])
+def test_check_spectral_prediction_names_the_mistake(options, words):
+    feedback = nb10.check_spectral_prediction(
+        lambda W, x, alpha, n_steps: nb10._spectral(W, x, alpha, n_steps, **options))
+    assert not feedback and words in feedback.message, feedback
+
+
+@pytest.mark.parametrize("function, words", [
+    (lambda W, x, alpha, n_steps: np.linalg.solve(W @ W.T, W @ x), "exact minimiser"),
+    (lambda W, x, alpha, n_steps: -spectral_prediction(W, x, alpha, n_steps), "wrong sign"),
+    (lambda W, x, alpha, n_steps: spectral_prediction(W, x, alpha, n_steps) @ W, "an image?"),
+    (lambda W, x, alpha, n_steps: 1.1 * spectral_prediction(W, x, alpha, n_steps), "the N steps give"),
+    (lambda W, x, alpha, n_steps: None, "replace None"),
+    (lambda W, x, alpha, n_steps: W[5], "raised IndexError"),
+    (spectral_prediction(np.eye(2), np.ones(2), 0.1, 3), "function itself"),
+])
+def test_check_spectral_prediction_other_mistakes(function, words):
+    feedback = nb10.check_spectral_prediction(function)
+    assert not feedback and words in feedback.message, feedback
+
+
+# --------------------------------------------------------------------------------------
+# Numbers notebook 10 states, checked here so that its cells show no answer
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return data.digits()
+
+
+def test_section_4_eigenvalues_and_limits(digits):
+    W_examples, _ = templates.class_examples(digits.X_train, digits.y_train)
+    lam_means = np.linalg.eigvalsh(digits.W_means @ digits.W_means.T)
+    lam_examples = np.linalg.eigvalsh(W_examples @ W_examples.T)
+    assert abs(lam_means[0] - 0.33) < 0.005 and abs(lam_means[-1] - 103.5) < 0.05
+    assert abs(lam_examples[0] - 1.29) < 0.005 and abs(lam_examples[-1] - 104.9) < 0.05
+    # "about half of the limit 1/λ_max ≈ 1/104": 0.0095 and 0.0097
+    assert abs(templates.stability_limit(W_examples) - 0.00953) < 5e-6
+    assert abs(templates.stability_limit(digits.W_means) - 0.00966) < 5e-6
+    assert np.isclose(templates.stability_limit(digits.W_means), 1 / lam_means[-1])
+    Q = np.linalg.eigh(digits.W_means @ digits.W_means.T)[1]
+    top, bottom = Q[:, -1] * np.sign(Q[0, -1]), Q[:, 0]
+    assert np.all((0.29 < top) & (top < 0.35))            # all ten templates, about equally
+    assert bottom.min() < -0.5 and bottom.max() > 0.5     # weights of both signs
+
+
+def test_section_9_accuracy_against_n(digits):
+    W_examples, _ = templates.class_examples(digits.X_train, digits.y_train)
+    steps = [1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 200, 500, 1000]
+    acc = {name: {N: templates.accuracy(W, digits.X_test, digits.y_test, 0.005, N) for N in steps}
+           for name, W in (("means", digits.W_means), ("examples", W_examples),
+                           ("trained", digits.W_trained))}
+    means, examples, trained = acc["means"], acc["examples"], acc["trained"]
+    lam = np.linalg.eigvalsh(digits.W_means @ digits.W_means.T)
+    assert max(means.values()) == means[1] and round(means[1], 3) == 0.902
+    assert all(0.868 < means[N] < 0.872 for N in (500, 1000))
+    assert min(means.values()) == min(means[500], means[1000])
+    assert abs(templates.filter_factors(lam[-1], 0.005, 1) - 1.035) < 5e-4
+    assert templates.filter_factors(lam[0], 0.005, 200) < 0.5 < templates.filter_factors(lam[0], 0.005, 1000)
+    assert round(examples[5], 3) == 0.600 and max(examples.values()) == examples[5]
+    assert round(examples[1000], 3) == 0.498
+    assert round(trained[5], 3) == 0.929 and round(trained[1000], 3) == 0.916
+
+
+def test_numbers_quoted_in_the_solutions(digits):
+    lam = np.linalg.eigvalsh(digits.W_means @ digits.W_means.T)
+    assert abs(lam[-1] - 103.5) < 0.05 and abs(1 / lam[-1] - 0.00966) < 5e-6
+    X, y = digits.X_test, digits.y_test
+    assert templates.accuracy(digits.W_means, X, y, 0.001, 1) == \
+        templates.accuracy(digits.W_means, X, y, 0.005, 1) == 406 / 450
+
+
+def test_the_stability_limit_is_not_a_largest_converging_step(digits):
+    """Exercise 1's solution: at α = 1/λ_max the top direction neither shrinks nor grows."""
+    W = digits.W_means
+    alpha = templates.stability_limit(W)
+    lam = np.linalg.eigvalsh(W @ W.T)
+    assert abs(abs(1 - 2 * alpha * lam[-1]) - 1) < 1e-12
 
 
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
@@ -204,4 +350,5 @@ SOLUTIONS = [
     (nb10.check_stability_limit, (0.00966407,)),
     (nb10.check_forward_tangents, (10 * 28 * 28,)),
     (nb10.check_one_step_accuracy, (406 / 450,)),
+    (nb10.check_spectral_prediction, (spectral_prediction,)),
 ]

@@ -115,7 +115,7 @@ def test_latent_messages(fresh_latent):
 # --------------------------------------------------------------------------------------
 
 
-def test_nb10_expected_values():
+def test_exercise_expected_values():
     assert abs(nb11.expected_switch_point() - 0.5417) < 5e-4
     assert nb11.rebuilt_better(20) == 421 and nb11.rebuilt_better(None) == 22
     three, eight = nb11.walk_ends()
@@ -124,10 +124,10 @@ def test_nb10_expected_values():
 
 
 @pytest.mark.parametrize("answer, ok, words", [
-    (np.full(10, 0.1), True, "equal weights 1/K"),
+    (np.full(10, 0.1), True, "equal weights 1/C"),
     ([0.1] * 10, True, "only such code"),
     (np.ones(10), False, "ten times the average"),
-    (np.full(10, 0.2), False, "divides the sum by K"),
+    (np.full(10, 0.2), False, "divides the sum by C"),
     (np.eye(10)[3], False, "same weight"),
     (np.arange(10.0), False, "misses the average template"),
     (np.full(64, 0.1), False, "it is an image, not a code"),
@@ -135,17 +135,17 @@ def test_nb10_expected_values():
     ("tenth", False, "10 numbers"),
     ([np.nan] * 10, False, "finite"),
 ])
-def test_nb10_average_code(answer, ok, words):
+def test_exercise_average_code(answer, ok, words):
     feedback = nb11.check_average_code(answer)
     assert bool(feedback) is ok and words in feedback.message, feedback
 
 
-def test_nb10_switch_point():
+def test_exercise_switch_point():
     right = nb11.expected_switch_point()
     assert nb11.check_switch_point(right)
     assert nb11.check_switch_point(round(right, 3))
     means_t = nb11.switch_point(nb11._setup()[2])
-    for answer, words in [(0.5, "s = 1/2"), (1 - right, "8's end"), (means_t, "class-mean"),
+    for answer, words in [(0.5, "η = 1/2"), (1 - right, "8's end"), (means_t, "class-mean"),
                           (1.2, "off the walk"), (0.9, "too large"), ("half", "single number")]:
         feedback = nb11.check_switch_point(answer)
         assert not feedback and words in feedback.message, (answer, feedback)
@@ -159,9 +159,67 @@ def test_nb10_switch_point():
     (400, False, "too small"),
     (12.5, False, "whole number"),
 ])
-def test_nb10_better_rebuilt(answer, ok, words):
+def test_exercise_better_rebuilt(answer, ok, words):
     feedback = nb11.check_better_rebuilt(answer)
     assert bool(feedback) is ok and words in feedback.message, feedback
+
+
+def rebuild(W, x, alpha, n_steps):
+    """The solution of exercise 4, as its <details> block gives it."""
+    z = np.zeros(len(W))
+    for n in range(n_steps):
+        z = z + 2 * alpha * W @ (x - W.T @ z)
+    return W.T @ z
+
+
+def steps(factor=2.0, extra=0, returns="image"):
+    """A learner's round trip with a typical mistake."""
+    def function(W, x, alpha, n_steps):
+        z = np.zeros(len(W))
+        for n in range(n_steps + extra):
+            z = z + factor * alpha * W @ (x - W.T @ z)
+        return {"image": W.T @ z, "code": z, "residual": x - W.T @ z}[returns]
+    return function
+
+
+def test_check_round_trip_accepts_the_solution_on_unseen_images():
+    assert nb11.check_round_trip(rebuild)
+    digits = data.digits()
+    for W, x, alpha, n_steps in nb11._round_trip_cases():
+        # not a test image: the notebook rebuilds those
+        assert not any(np.array_equal(x, row) for row in digits.X_test)
+
+
+@pytest.mark.parametrize("function, words", [
+    (steps(factor=1.0), "factor 2"),
+    (steps(extra=1), "one step too many"),
+    (steps(extra=-1), "one step too few"),
+    (steps(returns="code"), "that is the code z_N"),
+    (steps(returns="residual"), "residual"),
+    (lambda W, x, alpha, n_steps: W.T @ np.linalg.solve(W @ W.T, W @ x), "projection"),
+    (lambda W, x, alpha, n_steps: -rebuild(W, x, alpha, n_steps), "wrong sign"),
+    (lambda W, x, alpha, n_steps: 1.1 * rebuild(W, x, alpha, n_steps), "misses Wᵀz_N"),
+    (lambda W, x, alpha, n_steps: np.ones(7), "has 64 pixels"),
+    (lambda W, x, alpha, n_steps: None, "replace None"),
+    (lambda W, x, alpha, n_steps: W @ W @ x, "raised ValueError"),
+    ("rebuild", "function itself"),
+])
+def test_check_round_trip_names_the_mistake(function, words):
+    feedback = nb11.check_round_trip(function)
+    assert not feedback and words in feedback.message, feedback
+
+
+def test_numbers_quoted_in_the_solutions():
+    digits = data.digits()
+    W_means = digits.W_means
+    assert np.linalg.matrix_rank(W_means) == 10
+    assert abs(np.linalg.eigvalsh(W_means @ W_means.T)[0] - 0.33) < 0.005
+    assert abs(nb11.expected_switch_point() - 0.54) < 0.005
+    three, eight = nb11.walk_ends()
+    z_A = templates.invert(digits.W_trained, digits.X_test[three], 0.005, 20)
+    z_B = templates.invert(digits.W_trained, digits.X_test[eight], 0.005, 20)
+    assert z_A[3] - z_A[8] > 0 > z_B[3] - z_B[8]
+    assert nb11.rebuilt_better(20) == 421 and nb11.rebuilt_better(None) == 22
 
 
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
@@ -170,4 +228,5 @@ SOLUTIONS = [
     (nb11.check_average_code, (np.full(10, 0.1),)),
     (nb11.check_switch_point, (0.541738,)),
     (nb11.check_better_rebuilt, (421,)),
+    (nb11.check_round_trip, (rebuild,)),
 ]

@@ -1,7 +1,7 @@
 """invlib.templates: the template model x ≈ Wᵀz, its inversion and its training.
 
 The reverse-mode gradient is checked against central finite differences, against the
-forward-mode tangent of a single entry, and (for K = D = 1, the line f(z) = w·z) against
+forward-mode tangent of a single entry, and (for C = D = 1, the line f(z) = w·z) against
 invlib's scalar forward mode; the fast training path against the per-image backward pass;
 the stability limit against the eigenvalues; bad input against clear errors; and the
 digits numbers of notebooks 10 and 11 against their stated values.
@@ -14,12 +14,12 @@ import invlib
 from invlib import templates
 
 
-def random_problem(seed, K=3, D=5, M=4):
+def random_problem(seed, C=3, D=5, m=4):
     """Templates, images and labels with the steps comfortably stable at alpha = 0.5·limit."""
     rng = np.random.default_rng(seed)
-    W = rng.standard_normal((K, D))
-    X = rng.standard_normal((M, D))
-    labels = rng.integers(0, K, M)
+    W = rng.standard_normal((C, D))
+    X = rng.standard_normal((m, D))
+    labels = rng.integers(0, C, m)
     alpha = 0.5 * templates.stability_limit(W)
     return W, X, labels, alpha
 
@@ -71,7 +71,7 @@ def forward_mode_entry(W, X, targets, alpha, n_steps, k, d):
 
 @pytest.mark.parametrize("seed", range(3))
 def test_reverse_mode_matches_forward_mode_entry_by_entry(seed):
-    W, X, labels, alpha = random_problem(seed, K=2, D=3, M=5)
+    W, X, labels, alpha = random_problem(seed, C=2, D=3, m=5)
     _, gradient = templates.training_gradient(W, X, labels, alpha, 9)
     targets = templates.one_hot(labels, 2)
     forward = np.array([[forward_mode_entry(W, X, targets, alpha, 9, k, d) for d in range(3)]
@@ -82,7 +82,7 @@ def test_reverse_mode_matches_forward_mode_entry_by_entry(seed):
 @pytest.mark.parametrize("w, alpha, n_steps", [(1.3, 0.1, 7), (0.7, 0.5, 20), (-2.0, 0.05, 3),
                                                (2.0, 0.2, 11)])
 def test_one_by_one_is_the_line_and_matches_scalar_forward_mode(w, alpha, n_steps):
-    """K = D = 1: the template model is the line f(z) = w·z (a = w, b = 0), targets t_i = 1."""
+    """C = D = 1: the template model is the line f(z) = w·z (a = w, b = 0), targets t_i = 1."""
     x = np.array([0.5, -1.0, 2.0, 0.25])
     T, gradient = templates.training_gradient([[w]], x[:, None], [0] * x.size, alpha, n_steps)
     h, dh = invlib.unroll(invlib.Line(), (w, 0.0), x, 0.0, alpha, n_steps, method="forward")
@@ -100,7 +100,7 @@ def test_one_by_one_is_the_line_and_matches_scalar_forward_mode(w, alpha, n_step
 @pytest.mark.parametrize("n_steps", [0, 1, 6])
 def test_training_step_uses_the_same_gradient(seed, n_steps):
     """train's fast path (sums over the images taken first) equals the per-image backward pass."""
-    W, X, labels, alpha = random_problem(seed, K=3, D=6, M=40)
+    W, X, labels, alpha = random_problem(seed, C=3, D=6, m=40)
     beta = 1e-3
     T, gradient = templates.training_gradient(W, X, labels, alpha, n_steps)
     fit = templates.train(W, X, labels, alpha, beta, n_steps, 1)
@@ -121,7 +121,7 @@ def test_momentum_update():
 
 
 def test_training_lowers_the_loss():
-    W, X, labels, alpha = random_problem(5, K=3, D=6, M=30)
+    W, X, labels, alpha = random_problem(5, C=3, D=6, m=30)
     fit = templates.train(W, X, labels, alpha, 2e-3, 10, 100, momentum=0.5)
     assert fit.losses[-1] < 0.9 * fit.losses[0]
     assert np.isclose(fit.losses[-1], templates.training_loss(fit.W, X, labels, alpha, 10))
@@ -139,7 +139,7 @@ def test_training_divergence_is_reported():
 
 
 def test_invert_is_the_written_out_loop():
-    W, X, _, alpha = random_problem(1, K=4, D=7, M=6)
+    W, X, _, alpha = random_problem(1, C=4, D=7, m=6)
     Z = np.zeros((6, 4))
     path = [Z]
     for _ in range(12):
@@ -151,14 +151,14 @@ def test_invert_is_the_written_out_loop():
     assert np.allclose(templates.invert(W, X[2], alpha, 12), Z[2], rtol=0, atol=1e-13)
     assert templates.invert_path(W, X[2], alpha, 12).shape == (13, 4)
     assert np.array_equal(templates.predict(W, X, alpha, 12), np.argmax(Z, axis=1))
-    # the operator view: z_N = M_N x
+    # the operator view: z_N = H_N x
     operator = templates.unrolled_operator(W, alpha, 12)
     assert np.allclose(X @ operator.T, Z, rtol=0, atol=1e-12)
 
 
 @pytest.mark.parametrize("n_steps", [1, 3, 40])
 def test_filter_factors_give_the_iterates(n_steps):
-    W, X, _, alpha = random_problem(2, K=4, D=7, M=6)
+    W, X, _, alpha = random_problem(2, C=4, D=7, m=6)
     lam, V = np.linalg.eigh(W @ W.T)
     gain = templates.filter_factors(lam, alpha, n_steps) / lam
     Z = (X @ W.T @ V) * gain @ V.T
@@ -181,7 +181,7 @@ def test_filter_factors_limits():
 
 
 def test_stability_limit_is_one_over_the_largest_eigenvalue():
-    W, X, _, _ = random_problem(3, K=4, D=9, M=5)
+    W, X, _, _ = random_problem(3, C=4, D=9, m=5)
     lam = np.linalg.eigvalsh(W @ W.T)
     limit = templates.stability_limit(W)
     assert np.isclose(limit, 1.0 / lam[-1], rtol=1e-14)
@@ -227,7 +227,7 @@ def test_class_means_examples_one_hot_confusion():
 
 
 def test_accuracy_counts():
-    W, X, labels, alpha = random_problem(8, K=3, D=5, M=20)
+    W, X, labels, alpha = random_problem(8, C=3, D=5, m=20)
     predicted = templates.predict(W, X, alpha, 10)
     assert templates.accuracy(W, X, labels, alpha, 10) == np.mean(predicted == labels)
 
@@ -253,7 +253,7 @@ LABELS_OK = np.array([0, 1, 1, 0])
     (lambda: templates.invert(W_OK, X_OK, 0.1, 5.0), TypeError, "write 5"),
     (lambda: templates.invert(W_OK, X_OK, 0.1, -1), ValueError, "n_steps must be between"),
     (lambda: templates.training_gradient(W_OK, X_OK, [0, 1, 2, 0], 0.1, 5), ValueError,
-     "labels must be < K = 2"),
+     "labels must be < C = 2"),
     (lambda: templates.training_gradient(W_OK, X_OK, [0, 1], 0.1, 5), ValueError,
      "labels must hold one class per image"),
     (lambda: templates.training_gradient(W_OK, X_OK, [0, -1, 1, 0], 0.1, 5), ValueError,
@@ -270,10 +270,10 @@ LABELS_OK = np.array([0, 1, 1, 0])
      "n_epochs must be between"),
     (lambda: templates.train(np.ones(3), X_OK, LABELS_OK, 0.1, 0.01, 5, 3), ValueError,
      "W0 must be a 2-d array"),
-    (lambda: templates.generate(W_OK, np.ones(3)), ValueError, "Z must hold K = 2 weights"),
+    (lambda: templates.generate(W_OK, np.ones(3)), ValueError, "Z must hold C = 2 weights"),
     (lambda: templates.class_means(X_OK, [0, 0, 2, 2]), ValueError, "no image of class 1"),
     (lambda: templates.class_means(X_OK, [0, 1, 1]), ValueError, "labels must hold one class"),
-    (lambda: templates.confusion_matrix([0, 3], [0, 1], 3), ValueError, "predicted must be < K"),
+    (lambda: templates.confusion_matrix([0, 3], [0, 1], 3), ValueError, "predicted must be < C"),
     (lambda: templates.filter_factors([1.0, np.inf], 0.1, 3), ValueError,
      "eigenvalues must be finite"),
 ])

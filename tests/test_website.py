@@ -139,9 +139,6 @@ def test_every_image_has_real_alt_text(pages, path):
                and "remove-cell" not in c["metadata"].get("tags", [])
                for o in c.get("outputs", []) if "image/png" in o.get("data", {})
                and WIDGET_VIEW not in o.get("data", {})]
-    if figures and not any(o.get("metadata", {}).get("image/png", {}).get("alt") for o in figures):
-        pytest.xfail(f"{path.name} does not show its figures with invlib.plots.show yet: "
-                     "its outputs carry no alt text")
     assert len(images) == len(figures), f"{path.name}: {len(images)} images for {len(figures)} figures"
     for image in images:
         alt = (image.get("alt") or "").strip()

@@ -35,12 +35,12 @@ def reading_minutes(path):
     return math.ceil(main_path_words(path) / WORDS_PER_MINUTE)
 
 
-#: Minutes for a live demonstration (run the cells, ask the questions, move the sliders)
-#: and per exercise (a coding exercise takes twice a numeric one).
-DEMO_MINUTES, DASHBOARD_DEMO_MINUTES, EXERCISE_MINUTES = 5, 10, 5
+#: Minutes for a live demonstration (run the cells, ask the questions, move the sliders), per
+#: exercise done in class, and per exercise where the learner writes code (set as homework).
+DEMO_MINUTES, DASHBOARD_DEMO_MINUTES, EXERCISE_MINUTES, CODING_MINUTES = 5, 10, 5, 10
 #: The guide's sessions of at most 90 minutes: (session, notebooks).
-SESSIONS = [("1", ["00", "01"]), ("2", ["02", "03"]), ("3", ["04", "05"]), ("4", ["06"]),
-            ("5", ["07"]), ("6", ["08"]), ("7", ["09", "10"]), ("8", ["11"])]
+SESSIONS = [("1", ["00", "01"]), ("2", ["02", "03"]), ("3", ["04", "05"]), ("4", ["06", "07"]),
+            ("5", ["08", "09"]), ("6", ["10", "11"])]
 SESSION_MINUTES = 90
 
 
@@ -52,7 +52,8 @@ def coding_exercises(path):
 
 
 def plan():
-    """One row per notebook: (session, number, title, reading, demo, exercises, total) minutes."""
+    """One row per notebook: (session, number, title, reading, demo, exercises in class,
+    homework, total in class) minutes."""
     rows = []
     for session, numbers in SESSIONS:
         for number in numbers:
@@ -61,20 +62,23 @@ def plan():
             title = "".join(cells[0]["source"]).splitlines()[0].split("—", 1)[1].split(":")[0].strip()
             dashboard = any("_dashboard(" in "".join(c["source"]) for c in cells)
             demo = DASHBOARD_DEMO_MINUTES if dashboard else DEMO_MINUTES
-            work = EXERCISE_MINUTES * (exercises(path) + coding_exercises(path))
+            coding = coding_exercises(path)
+            work = EXERCISE_MINUTES * (exercises(path) - coding)
             reading = reading_minutes(path)
-            rows.append((session, number, title, reading, demo, work, reading + demo + work))
+            rows.append((session, number, title, reading, demo, work, CODING_MINUTES * coding,
+                         reading + demo + work))
     return rows
 
 
 def markdown():
     """The session plan as a markdown table, with each session's total."""
-    lines = ["| session | notebook | reading | live demo | exercises | minutes |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| session | notebook | reading | live demo | exercises | in class | homework |",
+             "|---|---|---|---|---|---|---|"]
     totals = {}
-    for session, number, title, reading, demo, work, total in plan():
+    for session, number, title, reading, demo, work, homework, total in plan():
         totals[session] = totals.get(session, 0) + total
-        lines.append(f"| {session} | {number} {title} | {reading} | {demo} | {work} | {total} |")
+        lines.append(f"| {session} | {number} {title} | {reading} | {demo} | {work} | {total} "
+                     f"| {homework} |")
     lines.append("")
     lines.append("Sessions: " + ", ".join(f"{s}: {m} min" for s, m in totals.items())
                  + f" (each at most {SESSION_MINUTES}); {sum(totals.values())} min in all.")

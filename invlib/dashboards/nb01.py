@@ -3,9 +3,10 @@
 Sliders a, b, x and σ (`noise`). The inversion sees x_obs = x + σε, with one standard-normal ε
 drawn once from numpy.random.default_rng(seed): moving σ scales that same draw, so x_obs slides
 along a straight line and the minimum y* = (x_obs − b)/a moves by σε/a instead of jumping about.
-Left, the forward view: the line x = f(y) and the levels x (noise-free) and x_obs; each crossing
-is a solution. Right: the landscapes L(y) for x_obs and for x, with their minima marked. Every
-moving artist is animated; the axes limits are fixed.
+Top, the forward view: the line x = f(y) and the levels x (noise-free) and x_obs; each crossing
+is a solution. Below: the landscapes L(y) for x_obs and for x, with their minima marked. The
+panels are stacked, 5.8 in wide, to stay readable in a 600 px wide notebook. Every moving
+artist is animated; the axes limits are fixed.
 """
 
 import numpy as np
@@ -22,8 +23,9 @@ X_LIMITS = (-10.0, 10.0)
 #: Legends sit below the axes, where no curve can hide behind them.
 LEGEND = dict(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize="small",
               frameon=False)
-#: The message for a = 0, where the inverse does not exist.
-A_ZERO_MESSAGE = "a = 0: every y gives the same x, the inverse does not exist"
+#: The message for a = 0, where every y minimises L (the answer is not unique).
+A_ZERO_MESSAGE = ("a = 0: every y gives the same x, so every y minimises L: the answer is not "
+                  "unique (and if x ≠ b, no y fits exactly)")
 
 
 def noise_draw(seed=NOISE_SEED):
@@ -46,10 +48,10 @@ def landscape_dashboard(a=2.0, b=-4.0, x=0.0, noise=0.0, seed=NOISE_SEED,
     y_grid = np.linspace(*Y_LIMITS, n_points)
     edge = (Y_LIMITS[1] - Y_LIMITS[0]) * 0.01  # where an off-screen minimum is pinned
 
-    figure, (ax_f, ax_L) = plots.new_figure(ncols=2, width=4.4, height=3.9)
+    figure, (ax_f, ax_L) = plots.new_figure(nrows=2, width=5.8, height=3.2)
     colors = plots.COLORS
 
-    # Left: the forward view.
+    # Top: the forward view.
     (forward,) = ax_f.plot(y_grid, model.f(y_grid, (a, b)), color=colors["model"],
                            label=r"$f_\theta(y) = a y + b$")
     (level_clean,) = ax_f.plot(Y_LIMITS, [x, x], color=colors["truth"], linestyle="--",
@@ -65,7 +67,7 @@ def landscape_dashboard(a=2.0, b=-4.0, x=0.0, noise=0.0, seed=NOISE_SEED,
     ax_f.set_title("forward view: where does $f$ reach $x$?", fontsize="medium")
     ax_f.legend(**LEGEND)
 
-    # Right: the landscapes and their minima.
+    # Below: the landscapes and their minima.
     loss_noisy = plots.plot_landscape(ax_L, model, (a, b), x, y_grid,
                                       label=r"$L(y)$, observed $x$")
     loss_clean = plots.plot_landscape(ax_L, model, (a, b), x, y_grid,

@@ -1,7 +1,8 @@
-"""Notebook 02's dashboard: gradient descent on the line's loss, with sliders α, N, y₀ and a.
+"""Notebook 02's dashboard: gradient descent on the line's loss, with sliders α, N, g₀ and a.
 
-Left: the loss L(y) = (x − a·y − b)² and the path of the iterates g₀ … g_N on it; right: the
-loss per step on a log scale. The steps converge exactly when 0 < α < 1/a² (notebook 02 derives
+Top: the loss L(y) = (x − a·y − b)² and the path of the iterates g₀ … g_N on it; below: the
+loss per step on a log scale, titled with q, y* and g_N (off the data at every setting). The
+panels are stacked, 5.8 in wide, so the dashboard stays readable in a 600 px wide notebook. The steps converge exactly when 0 < α < 1/a² (notebook 02 derives
 it from q = 1 − 2αa²); from α = 1/a² on, the message line says so. Both panels keep fixed limits:
 a path that leaves the window is cut after its first point outside, so the learner sees it head
 off the picture and every number drawn stays finite and of a sensible size.
@@ -55,12 +56,12 @@ def _up_to_first(outside):
 
 
 def descent_dashboard(alpha=0.05, n_steps=20, y0=None, a=2.0):
-    """Sliders α, N, y₀, a; the path on the landscape and the loss per step.
-    Defaults: the original example, f(y) = 2y − 4, x = 0, α = 0.05, N = 20, seeded y₀ ≈ −2.509."""
+    """Sliders α, N, g₀ (`y0`), a; the path on the landscape and the loss per step.
+    Defaults: the original example, f(y) = 2y − 4, x = 0, α = 0.05, N = 20, seeded g₀ ≈ −2.509."""
     if y0 is None:
         y0 = data.original_problem().y0_inversion
     model = Line()
-    figure, (ax_land, ax_loss) = plots.new_figure(2, width=4.4, height=3.3)
+    figure, (ax_land, ax_loss) = plots.new_figure(1, 2, width=5.8, height=2.6)
 
     grid = np.linspace(*Y_LIMITS, 301)
     landscape = plots.plot_landscape(ax_land, model, (a, B), X, grid)
@@ -70,17 +71,19 @@ def descent_dashboard(alpha=0.05, n_steps=20, y0=None, a=2.0):
     path = plots.plot_path(ax_land, first, label="iterates $g_n$")
     ax_land.set_xlim(*Y_LIMITS)
     ax_land.set_ylim(*LANDSCAPE_LIMITS)
-    ax_land.set_title("path on the landscape ($x = 0$, $b = -4$)")
-    ax_land.legend(loc="upper center", fontsize=8, framealpha=0.6)
+    ax_land.set_xlabel("latent $y$  (the line $f(y) = a y - 4$, observation $x = 0$)")
+    # Above the axes, not inside: a zigzag path's chords can cross any spot of the panel.
+    ax_land.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, fontsize=8,
+                   frameon=False, borderaxespad=0.2)
 
-    curve = plots.plot_curve(ax_loss, first.losses, "step $n$", "loss $L(g_n)$",
+    curve = plots.plot_curve(ax_loss, first.losses, "step $n$", "loss $L(g_n)$ per step",
                              color=plots.COLORS["path"], marker="o", markersize=3)
     ax_loss.set_xlim(-0.5, 40.5)
     ax_loss.set_ylim(*STEP_LOSS_LIMITS)
-    ax_loss.set_title("loss per step")
     ax_loss.grid(True, which="major", alpha=0.3)
-    # Bottom left stays empty: the loss starts high and only falls later in the run.
-    info = ax_loss.text(0.06, 0.04, "", transform=ax_loss.transAxes, va="bottom", fontsize=9)
+    # The numbers go in the title, above the axes, where no curve can reach at any setting.
+    ax_loss.set_title(" ", fontsize=9)  # reserves the line that the text below fills
+    info = ax_loss.text(0.0, 1.03, "", transform=ax_loss.transAxes, va="bottom", fontsize=9)
 
     def update(alpha, n_steps, y0, a):
         theta = (a, B)
@@ -104,16 +107,17 @@ def descent_dashboard(alpha=0.05, n_steps=20, y0=None, a=2.0):
         curve.set_data(np.arange(keep), shown[:keep])
         # Plain text, not mathtext: parsing TeX on every frame would cost ~20 ms.
         if regime(alpha, a) == "converges":
-            final = f"after N = {n_steps} steps: g_N = {steps[-1]:.6g}"
+            final = f"g_N = {steps[-1]:.6g}"
         else:
-            final = "no limit: α ≥ 1/a²"
-        info.set_text(f"q = 1 − 2αa² = {q:.3g}\ny* = (x − b)/a = {y_star:.4g}\n{final}")
+            final = "no limit (α ≥ 1/a²)"
+        # Few glyphs: drawing text is most of a frame's cost.
+        info.set_text(f"q = {q:.3g}   y* = {y_star:.4g}   {final}")
         return message(alpha, a)
 
     controls = {
         "alpha": widgets.float_slider("step α", 0.005, 0.35, 0.005, alpha),
         "n_steps": widgets.int_slider("steps N", 0, 40, n_steps),
-        "y0": widgets.float_slider("start y₀", -5.0, 9.0, 0.1, y0),
+        "y0": widgets.float_slider("start g₀", -5.0, 9.0, 0.1, y0),
         "a": widgets.float_slider("slope a", 1.0, 3.0, 0.05, a),
     }
     return widgets.Dashboard(figure, update, controls,

@@ -26,6 +26,11 @@ EDGE = 1e-9
 #: One colour per estimator, shared with the notebook's figures.
 COLORS = {"unrolled": plots.COLORS["path"], "implicit": plots.COLORS["truth"],
           "one-step": plots.COLORS["model"], "iterate": plots.COLORS["data"]}
+#: And one marker and line style per estimator, so that colour is not the only difference.
+STYLES = {"unrolled": {"marker": "o", "linestyle": "-"},
+          "implicit": {"marker": "s", "linestyle": "-", "linewidth": 2.6},
+          "one-step": {"marker": "^", "linestyle": "-."},
+          "iterate": {"marker": "", "linestyle": "--"}}
 
 
 def converges(alpha, a):
@@ -61,7 +66,7 @@ def gradients_dashboard(alpha=0.24, n_steps=60, a=2.0):
     """Sliders α, N and a; the three errors against n on a log scale, with the peak n*.
     Default α = 0.24, a = 2 (q = −0.92): the unrolled error climbs ~12 steps, the implicit falls."""
     y0 = data.original_problem().y0_inversion
-    figure, ax = plots.new_figure(width=6.4, height=3.8)
+    figure, ax = plots.new_figure(width=6.0, height=4.2)
     first = errors(alpha, n_steps, a, y0)
     lines = {}
     for name, label in [("unrolled", r"unrolled $\partial g_n/\partial a$"),
@@ -69,9 +74,9 @@ def gradients_dashboard(alpha=0.24, n_steps=60, a=2.0):
                         ("one-step", r"one-step, $-\alpha\,\partial^2_{ya}L(g_{n-1})$")]:
         start = 1 if name == "one-step" else 0
         values = np.clip(first[name], *DRAWN)
+        style = {"linewidth": 1.4, **STYLES[name]}
         (lines[name],) = ax.plot(np.arange(start, start + values.size), values,
-                                 color=COLORS[name], label=label, marker="o", markersize=2,
-                                 linewidth=1.4)
+                                 color=COLORS[name], label=label, markersize=3, **style)
     peak = ax.axvline(0.0, color="black", linestyle="--", linewidth=1,
                       label=r"$n^* = 1/\ln(1/|q|)$")
     ax.set_yscale("log")
@@ -82,7 +87,8 @@ def gradients_dashboard(alpha=0.24, n_steps=60, a=2.0):
     ax.set_title(r"line $f(y) = a y - 4$, $x = 0$: three estimates of $\partial y^*/\partial a$",
                  fontsize=10)
     ax.grid(True, which="major", alpha=0.3)
-    ax.legend(loc="lower left", fontsize=8, framealpha=0.8)
+    # Below the axes: the curves reach every corner of the window at some slider position.
+    figure.legend(loc="outside lower center", ncols=2, fontsize=8)
     # Top right stays clear at the defaults: the errors there have already fallen.
     info = ax.text(0.98, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=9)
 

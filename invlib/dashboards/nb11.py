@@ -19,9 +19,9 @@ FAR_OUTSIDE = 0.5
 BAR_LIMITS = (-1.1, 1.6)
 
 
-def code_from(values, K=10):
+def code_from(values, C=10):
     """The latent code as an array from the slider values z0 … z9."""
-    return np.array([values[f"z{k}"] for k in range(K)], dtype=float)
+    return np.array([values[f"z{k}"] for k in range(C)], dtype=float)
 
 
 def range_message(images):
@@ -42,22 +42,23 @@ def latent_dashboard(code=None, W_trained=None):
     if W_trained is None:
         W_trained = data.digits().W_trained
     W_trained = templates.check_templates(W_trained, "W_trained")
-    K = W_means.shape[0]
+    C = W_means.shape[0]
     if code is None:
-        code = np.eye(K)[3]
+        code = np.eye(C)[3]
     code = np.asarray(code, dtype=float)
 
-    figure, (ax_code, ax_means, ax_trained) = plots.new_figure(3, width=2.9, height=2.9)
-    bars = ax_code.bar(range(K), np.zeros(K), color=plots.COLORS["model"])
+    # 6 inches wide: readable at about 600 pixels (JupyterLab beside its file browser).
+    figure, (ax_code, ax_means, ax_trained) = plots.new_figure(3, width=2.0, height=2.3)
+    bars = ax_code.bar(range(C), np.zeros(C), color=plots.COLORS["model"])
     ax_code.axhline(0.0, color="black", linewidth=0.8)
-    ax_code.set_xticks(range(K))
+    ax_code.set_xticks(range(C))
     ax_code.set_ylim(*BAR_LIMITS)
     ax_code.set_xlabel("template $k$")
     ax_code.set_ylabel("latent weight $z_k$")
-    ax_code.set_title("the code $z$")
+    ax_code.set_title("the code $z$", fontsize=9)
 
     pictures = []
-    for ax, title in ((ax_means, "class-mean templates"), (ax_trained, "trained templates")):
+    for ax, title in ((ax_means, "class means"), (ax_trained, "trained templates")):
         image = ax.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=PIXEL_LIMITS[0],
                           vmax=PIXEL_LIMITS[1], interpolation="nearest")
         ax.set_title(f"$x = W^\\top z$, {title}", fontsize=9)
@@ -66,7 +67,7 @@ def latent_dashboard(code=None, W_trained=None):
         pictures.append(image)
 
     def update(**values):
-        z = code_from(values, K)
+        z = code_from(values, C)
         for bar, weight in zip(bars, z):
             bar.set_height(weight)
         generated = [templates.generate(W, z).reshape(8, 8) for W in (W_means, W_trained)]
@@ -78,6 +79,6 @@ def latent_dashboard(code=None, W_trained=None):
     controls = {
         f"z{k}": widgets.float_slider(f"z{k} (template {k})", *WEIGHT_RANGE, WEIGHT_STEP,
                                       float(code[k]), readout_format=".2f")
-        for k in range(K)
+        for k in range(C)
     }
     return widgets.Dashboard(figure, update, controls, animated=[*bars, *pictures])

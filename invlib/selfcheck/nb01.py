@@ -1,18 +1,21 @@
 """Self-checks for notebook 01, the loss landscape of inverting the line f(y) = a·y + b.
+Exercise 4 asks for code: the learner's ∂L/∂y of f(y) = a·y² + b, tried at unseen points.
 
 Each exercise's numbers are constants here, so that the notebook and the check agree. Every
 check returns an invlib.selfcheck.Feedback; a wrong answer that matches a common mistake is
 told which mistake.
 """
 
-from . import Feedback, as_number, check_number, exercise
+import numpy as np
+
+from . import NO_ANSWER, Feedback, as_number, check_number, exercise
 
 #: Exercise 1: the minimiser y* = (x − b)/a of L(y) = (x − a·y − b)².
 MINIMISER = {"a": 0.5, "b": 1.0, "x": 3.0}
 #: Exercise 2: the curvature d²L/dy² = 2a², asked at the point y.
 CURVATURE = {"a": 3.0, "b": -1.0, "x": 2.0, "y": 5.0}
 #: Exercise 3: the width of the interval of y where L(y) = a²(y − y*)² ≤ `tolerance`.
-VALLEY = {"a": 0.25, "b": 1.0, "x": 1.5, "tolerance": 0.04}
+VALLEY = {"a": 0.25, "b": 1.0, "x": 1.5, "level": 0.04}
 
 
 @exercise
@@ -55,30 +58,30 @@ def check_curvature(answer):
 @exercise
 def check_valley_width(answer):
     """Exercise 3: how wide is {y : L(y) ≤ 0.04} for a = 0.25, b = 1, x = 1.5? (2√0.04/a = 1.6.)"""
-    a, b, x, tau = (VALLEY[k] for k in ("a", "b", "x", "tolerance"))
-    root = tau**0.5
+    a, b, x, level = (VALLEY[k] for k in ("a", "b", "x", "level"))
+    root = level**0.5
     value = as_number(answer, "the width")
     if isinstance(value, Feedback):
         return value
     if value < 0:
         return Feedback(False, "A width is a length, so it is positive: the interval runs from "
-                               "y* − √τ/a to y* + √τ/a.")
+                               "y* − √ℓ/a to y* + √ℓ/a.")
     y_star = (x - b) / a
     hints = [
-        (root / a, "That is the half-width √τ/a: the interval reaches that far on both sides "
+        (root / a, "That is the half-width √ℓ/a: the interval reaches that far on both sides "
                    "of y*, so its width is twice that."),
-        (tau / a**2, "You forgot the square root: L = a²(y − y*)² ≤ τ means (y − y*)² ≤ τ/a², "
-                     "so |y − y*| ≤ √τ/a."),
-        (2 * tau / a**2, "You forgot the square root: L = a²(y − y*)² ≤ τ means "
-                         "(y − y*)² ≤ τ/a², so |y − y*| ≤ √τ/a, and the width is 2√τ/a."),
-        (2 * tau / a, "You divided τ by a, but τ bounds a²(y − y*)², a square: take the square "
-                      "root first, |y − y*| ≤ √τ/a."),
-        (2 * root * a, "You multiplied by a. From a²(y − y*)² ≤ τ, dividing by a² and taking the "
-                       "root gives |y − y*| ≤ √τ/a: a flat line (small a) gives a wide interval."),
-        (2 * root / a**2, "You divided by a². Taking the square root of a²(y − y*)² ≤ τ gives "
-                          "|a|·|y − y*| ≤ √τ: the root of a² is a."),
-        (2 * root, "That would be the width for a = 1. Here L = a²(y − y*)², so divide √τ by a."),
-        (2 * (tau / 2) ** 0.5 / a, "You used the curvature 2a² as the factor in front of "
+        (level / a**2, "You forgot the square root: L = a²(y − y*)² ≤ ℓ means (y − y*)² ≤ ℓ/a², "
+                     "so |y − y*| ≤ √ℓ/a."),
+        (2 * level / a**2, "You forgot the square root: L = a²(y − y*)² ≤ ℓ means "
+                         "(y − y*)² ≤ ℓ/a², so |y − y*| ≤ √ℓ/a, and the width is 2√ℓ/a."),
+        (2 * level / a, "You divided ℓ by a, but ℓ bounds a²(y − y*)², a square: take the square "
+                      "root first, |y − y*| ≤ √ℓ/a."),
+        (2 * root * a, "You multiplied by a. From a²(y − y*)² ≤ ℓ, dividing by a² and taking the "
+                       "root gives |y − y*| ≤ √ℓ/a: a flat line (small a) gives a wide interval."),
+        (2 * root / a**2, "You divided by a². Taking the square root of a²(y − y*)² ≤ ℓ gives "
+                          "|a|·|y − y*| ≤ √ℓ: the root of a² is a."),
+        (2 * root, "That would be the width for a = 1. Here L = a²(y − y*)², so divide √ℓ by a."),
+        (2 * (level / 2) ** 0.5 / a, "You used the curvature 2a² as the factor in front of "
                                    "(y − y*)². The loss is L = a²(y − y*)²; its curvature, the "
                                    "second derivative, is twice that factor."),
         (y_star, f"{y_star:g} is y*, the middle of the interval; the question asks for its width."),
@@ -88,5 +91,85 @@ def check_valley_width(answer):
     feedback = check_number(value, 2 * root / a, "the width", hints=hints)
     if feedback:
         return Feedback(True, f"the width is {2 * root / a:.6g}: every y from {y_star - root / a:g} "
-                              f"to {y_star + root / a:g} has L(y) ≤ {tau:g}.")
+                              f"to {y_star + root / a:g} has L(y) ≤ {level:g}.")
     return feedback
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 4 (code): ∂L/∂y for the model f(y) = a·y² + b
+# --------------------------------------------------------------------------------------
+
+#: The points (y, a, b, x) the learner's function is tried at; none of them is in the notebook.
+SQUARE_CASES = ((0.7, 1.3, -0.4, 2.1), (-1.6, 0.8, 0.5, -0.3), (2.4, -0.6, 1.1, 0.9),
+                (0.3, 2.2, -1.7, 4.0), (-0.9, 1.7, 0.2, 1.4))
+
+
+def _square_gradients(chain, outer=2.0, sign=-1.0):
+    """sign·outer·(x − a·y² − b)·chain(y, a) at every case (the right one: −2(x − f)·2ay)."""
+    return np.array([sign * outer * (x - (a * y * y + b)) * chain(y, a)
+                     for y, a, b, x in SQUARE_CASES])
+
+
+def _values_of(function, cases, name):
+    """The function's value at every case, as floats, or a Feedback saying what went wrong."""
+    if not callable(function):
+        return Feedback(False, f"give the function itself (its name, without brackets), not "
+                               f"{type(function).__name__}.")
+    values = []
+    for case in cases:
+        try:
+            value = function(*case)
+        except Exception as error:  # the learner's code: report, do not crash
+            return Feedback(False, f"{name}{case} raised {type(error).__name__}: {error}")
+        if value is None:
+            return Feedback(False, NO_ANSWER)
+        number = as_number(np.asarray(value).item() if np.size(value) == 1 else value,
+                           f"{name}(…)")
+        if isinstance(number, Feedback):
+            return number
+        values.append(number)
+    return np.array(values)
+
+
+@exercise
+def check_square_gradient(function):
+    """Exercise 4: function(y, a, b, x) should be ∂L/∂y = −2(x − a·y² − b)·2a·y for f(y) = a·y² + b."""
+    import sympy
+
+    from .. import inversion
+    from ..models import SympyModel
+
+    values = _values_of(function, SQUARE_CASES, "your function")
+    if isinstance(values, Feedback):
+        return values
+    a_s, b_s, y_s = sympy.symbols("a b y")
+    model = SympyModel(a_s * y_s**2 + b_s)
+    right = np.array([float(inversion.inner_gradient(model, (a, b), x, y))
+                      for y, a, b, x in SQUARE_CASES])
+    if np.allclose(values, right, rtol=1e-9, atol=1e-12):
+        return Feedback(True, "∂L/∂y = −2(x − a·y² − b)·2a·y, the same as invlib.inner_gradient "
+                              f"at {len(SQUARE_CASES)} points you had not seen.")
+    mistakes = [
+        (_square_gradients(lambda y, a: 2 * a * y, sign=1.0),
+         "wrong sign: L = (x − f)², so ∂L/∂y = 2(x − f)·(−∂f/∂y) = −2(x − f)·∂f/∂y."),
+        (_square_gradients(lambda y, a: 2 * a * y, outer=1.0),
+         "a factor 2 is missing: ∂L/∂y has two of them, one from the outer square "
+         "(d(r²)/dr = 2r) and one from y² (∂f/∂y = 2a·y)."),
+        (_square_gradients(lambda y, a: 1.0),
+         "the chain rule's inner factor ∂f/∂y = 2a·y is missing."),
+        (_square_gradients(lambda y, a: a),
+         "∂f/∂y of this model is 2a·y, not a: a is the slope of the line, not of a·y² + b."),
+        (_square_gradients(lambda y, a: 2 * y),
+         "∂f/∂y of a·y² + b is 2a·y: the factor a is missing."),
+        (np.array([2 * a * y for y, a, b, x in SQUARE_CASES]),
+         "that is ∂f/∂y, the model's slope; ∂L/∂y multiplies it by −2(x − f(y))."),
+        (np.array([(x - (a * y * y + b)) ** 2 for y, a, b, x in SQUARE_CASES]),
+         "that is the loss L itself; the exercise asks for its derivative in y."),
+    ]
+    for wrong, explanation in mistakes:
+        if np.allclose(values, wrong, rtol=1e-9, atol=1e-12):
+            return Feedback(False, explanation)
+    worst = int(np.argmax(np.abs(values - right)))
+    y, a, b, x = SQUARE_CASES[worst]
+    return Feedback(False, f"at y = {y:g}, a = {a:g}, b = {b:g}, x = {x:g} your function gives "
+                           f"{values[worst]:.6g}, but ∂L/∂y = {right[worst]:.6g}.")

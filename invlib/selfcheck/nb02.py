@@ -1,7 +1,8 @@
 """Self-checks for notebook 02, prediction as inversion.
 
 For the line f(y) = a·y + b every descent step multiplies the error by q = 1 − 2αa²:
-g_{n+1} − y* = q (g_n − y*).
+g_{n+1} − y* = q (g_n − y*). Exercise 5 asks for code: the learner's N-step predictor
+h(x) = (1 − q^N)(x − b)/a + q^N·g₀, tried at unseen settings against invlib.invert.
 """
 
 import math
@@ -9,7 +10,7 @@ import math
 import numpy as np
 
 from .. import line
-from . import Feedback, as_number, check_number, exercise
+from . import NO_ANSWER, Feedback, as_number, check_number, exercise
 
 
 @exercise
@@ -129,3 +130,88 @@ def check_converging_alphas(answer):
             reason = "the error shrinks by q each step"
         problems.append(f"α = {c:g} is missing: q = {q:g}, {reason}")
     return Feedback(False, "; ".join(problems) + ".")
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 5 (code): the N-step predictor of the line, without taking the steps
+# --------------------------------------------------------------------------------------
+
+#: The settings (x, a, b, y0, α, N) the learner's predictor is tried at (q > 0, q < 0, N = 0, 1).
+PREDICTOR_CASES = ((1.5, 1.2, 0.4, -0.7, 0.1, 6), (-2.0, 0.9, -1.1, 2.5, 0.45, 9),
+                   (3.3, 1.6, 2.0, 0.3, 0.3, 1), (0.8, 2.5, -0.5, 1.9, 0.05, 0),
+                   (-1.2, 0.7, 0.6, -3.0, 0.6, 15))
+
+
+def _predictions(rule):
+    """rule(x, a, b, y0, q, N) at every case, with q = 1 − 2αa²."""
+    return np.array([rule(x, a, b, y0, line.q(alpha, a), n) for x, a, b, y0, alpha, n
+                     in PREDICTOR_CASES])
+
+
+def _values_of(function, cases):
+    """The function's value at every case, as floats, or a Feedback saying what went wrong."""
+    if not callable(function):
+        return Feedback(False, f"give the function itself (its name, without brackets), not "
+                               f"{type(function).__name__}.")
+    values = []
+    for case in cases:
+        try:
+            value = function(*case)
+        except Exception as error:  # the learner's code: report, do not crash
+            return Feedback(False, f"your function{case} raised {type(error).__name__}: {error}")
+        if value is None:
+            return Feedback(False, NO_ANSWER)
+        number = as_number(np.asarray(value).item() if np.size(value) == 1 else value,
+                           "your function's value")
+        if isinstance(number, Feedback):
+            return number
+        values.append(number)
+    return np.array(values)
+
+
+@exercise
+def check_predictor(function):
+    """Exercise 5: function(x, a, b, y0, alpha, n_steps) should be h = (1 − q^N)(x − b)/a + q^N·g₀."""
+    from .. import inversion
+    from ..models import Line
+
+    values = _values_of(function, PREDICTOR_CASES)
+    if isinstance(values, Feedback):
+        return values
+    right = np.array([float(inversion.invert(Line(), (a, b), x, y0, alpha, n).y)
+                      for x, a, b, y0, alpha, n in PREDICTOR_CASES])
+    if np.allclose(values, right, rtol=1e-9, atol=1e-12):
+        return Feedback(True, "h(x) = (1 − q^N)(x − b)/a + q^N·g₀: the same as N steps of "
+                              f"invlib.invert in all {len(PREDICTOR_CASES)} settings you had "
+                              "not seen, zigzagging ones (q < 0) and N = 0 included.")
+    mistakes = [
+        (_predictions(lambda x, a, b, y0, q, n: (1 - q ** (n - 1)) * (x - b) / a + q ** (n - 1) * y0),
+         "the exponent is off by one: after N steps the start's distance to y* has been "
+         "multiplied by q N times, q^N."),
+        (_predictions(lambda x, a, b, y0, q, n: (1 - q ** (n + 1)) * (x - b) / a + q ** (n + 1) * y0),
+         "the exponent is off by one: after N steps the start's distance to y* has been "
+         "multiplied by q N times, q^N."),
+        (_predictions(lambda x, a, b, y0, q, n: (1 - q**n) * (x - b) / a),
+         "the start is missing: what is left of it after N steps, q^N·g₀, belongs to h."),
+        (_predictions(lambda x, a, b, y0, q, n: q**n * (x - b) / a + (1 - q**n) * y0),
+         "the two weights are swapped: the start keeps the weight q^N, which shrinks, and "
+         "y* = (x − b)/a gets 1 − q^N."),
+        (np.array([(1 - (1 - alpha * a * a) ** n) * (x - b) / a + (1 - alpha * a * a) ** n * y0
+                   for x, a, b, y0, alpha, n in PREDICTOR_CASES]),
+         "q should be 1 − 2αa²: the derivative of the square brings a factor 2."),
+        (_predictions(lambda x, a, b, y0, q, n: (x - b) / a),
+         "that is the exact inverse y* = (x − b)/a, the limit N → ∞; after N steps the part "
+         "q^N(g₀ − y*) is left."),
+        (_predictions(lambda x, a, b, y0, q, n: (1 - q**n) * x / a + q**n * y0),
+         "b is missing: the steps head for y* = (x − b)/a."),
+        (_predictions(lambda x, a, b, y0, q, n: (1 - q**n) * (x + b) / a + q**n * y0),
+         "the steps head for y* = (x − b)/a, where a·y* + b = x; you used (x + b)/a."),
+    ]
+    for wrong, explanation in mistakes:
+        if np.allclose(values, wrong, rtol=1e-9, atol=1e-12):
+            return Feedback(False, explanation)
+    worst = int(np.argmax(np.abs(values - right)))
+    x, a, b, y0, alpha, n = PREDICTOR_CASES[worst]
+    return Feedback(False, f"for x = {x:g}, a = {a:g}, b = {b:g}, y0 = {y0:g}, α = {alpha:g}, "
+                           f"N = {n} your function gives {values[worst]:.6g}, but N steps end "
+                           f"at {right[worst]:.6g}.")

@@ -3,16 +3,19 @@
 The exercises use the line f(y) = a·y + b, whose descent step is G(g_n) = g_n + 2αa (x − a·g_n − b)
 and whose tangents obey ∂g_{n+1}/∂θ = q ∂g_n/∂θ + ∂G/∂θ, with q = 1 − 2αa² and ∂g₀/∂θ = 0.
 Each check compares with the right value and names the mistake behind a typical wrong one.
+Exercise 4 asks for code: one step of the tangent recursion of f(y) = a·y³ + b.
 """
 
+import numpy as np
+
 from .. import line
-from . import check_number, exercise
+from . import NO_ANSWER, Feedback, check_number, exercise
 
 #: Exercise 1: the tangent ∂g_2/∂b of the line.
 TANGENT_B = {"alpha": 0.1, "a": 1.5}
 #: Exercise 2: g_5 of the line from the closed form.
 CLOSED_FORM = {"alpha": 0.1, "a": 1.5, "b": 1.0, "x": 4.0, "g0": -1.0, "n": 5}
-#: Exercise 3: the factor that multiplies the tangent at every step.
+#: Exercise 3: the factor on the previous tangent (and on its distance to its limit) at every step.
 TANGENT_FACTOR = {"alpha": 0.4, "a": 1.5}
 
 
@@ -65,15 +68,123 @@ def check_closed_form_g5(answer):
 
 @exercise
 def check_tangent_factor(answer):
-    """The factor q = ∂G/∂y = 1 − 2αa² that multiplies the tangent each step (α = 0.4, a = 1.5)."""
+    """The factor q = ∂G/∂y = 1 − 2αa² on the previous tangent in each step (α = 0.4, a = 1.5)."""
     alpha, a = TANGENT_FACTOR["alpha"], TANGENT_FACTOR["a"]
     expected = _q(alpha, a)
     hints = [
         (-expected, f"the size is right but q = 1 − 2αa² = {expected:.6g} is negative here: "
-                    "the tangent flips sign at every step."),
+                    "the previous tangent enters with a negative factor, so the tangent's distance to its "
+                    "limit flips sign at every step."),
         (1.0 - alpha * a * a, "q = 1 − 2αa²: the loss derivative ∂L/∂y carries a factor 2."),
         (1.0 - 2.0 * alpha * a, "a enters squared: ∂²L/∂y² = 2a², so q = 1 − 2αa²."),
         (2.0 * alpha * a * a, "the step keeps g_n itself: G = g_n − α∂L/∂y, so ∂G/∂y = 1 − 2αa²."),
-        (-2.0 * alpha * a, "−2αa is ∂G/∂b, the term added each step; the factor is ∂G/∂y."),
+        (1.0 + expected, "that is ∂g_2/∂b ÷ ∂g_1/∂b, the ratio of two tangents; but each step also "
+                         "adds ∂G/∂b, so the ratio is not the factor on the previous tangent."),
+        (-2.0 * alpha * a, "−2αa is ∂G/∂b, the term added each step; the factor on the previous tangent is ∂G/∂y."),
     ]
     return check_number(answer, expected, "q", hints=hints)
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 4 (code): the tangent recursion of the cube f(y) = a·y³ + b
+# --------------------------------------------------------------------------------------
+
+#: The states (g_n, ∂g_n/∂a, ∂g_n/∂b, x, a, b, α) one step is tried at; none is in the notebook.
+CUBE_STATES = ((0.6, 0.3, -0.2, 1.1, 0.8, 0.3, 0.05), (-0.9, -1.4, 0.7, 0.4, 1.3, -0.2, 0.08),
+               (1.2, 0.05, -0.6, 2.0, 0.6, 0.7, 0.03), (0.2, 2.1, 1.5, -0.5, 1.1, 0.1, 0.1))
+#: The run (θ, x, g₀, α, N) whose N steps are compared with invlib.unroll's forward mode.
+CUBE_RUN = ((0.8, 0.3), 1.1, 0.4, 0.05, 15)
+
+
+def _cube_model():
+    import sympy
+
+    from ..models import SympyModel
+
+    a, b, y = sympy.symbols("a b y")
+    return SympyModel(a * y**3 + b)
+
+
+def _cube_steps(model, factor_rule, direct_rule):
+    """(factor·t + direct) for each state, with the step's pieces from L's derivatives."""
+    rows = []
+    for g, da, db, x, a, b, alpha in CUBE_STATES:
+        _, l_yy, l_yth = model.loss_derivatives(x, g, (a, b))
+        factor = factor_rule(float(l_yy), alpha)
+        direct = [direct_rule(float(d), alpha) for d in l_yth]
+        rows.append([factor * da + direct[0], factor * db + direct[1]])
+    return np.array(rows)
+
+
+def _tangent_values(function):
+    """The learner's (∂g_{n+1}/∂a, ∂g_{n+1}/∂b) at every state, or a Feedback."""
+    if not callable(function):
+        return Feedback(False, f"give the function itself (its name, without brackets), not "
+                               f"{type(function).__name__}.")
+    rows = []
+    for state in CUBE_STATES:
+        try:
+            value = function(*state)
+        except Exception as error:  # the learner's code: report, do not crash
+            return Feedback(False, f"your function{state} raised {type(error).__name__}: {error}")
+        if value is None or (isinstance(value, (tuple, list)) and None in value):
+            return Feedback(False, NO_ANSWER)
+        try:
+            pair = np.asarray(value, dtype=float).reshape(-1)
+        except (TypeError, ValueError):
+            pair = np.array([])
+        if pair.size != 2 or not np.all(np.isfinite(pair)):
+            return Feedback(False, "return two finite numbers, (∂g_{n+1}/∂a, ∂g_{n+1}/∂b); got "
+                                   f"{value!r}.")
+        rows.append(pair)
+    return np.array(rows)
+
+
+@exercise
+def check_cube_tangent_step(function):
+    """Exercise 4: function(g, dg_da, dg_db, x, a, b, alpha) should be G_y·∂g_n/∂θ + G_θ for a·y³ + b."""
+    from .. import inversion
+
+    values = _tangent_values(function)
+    if isinstance(values, Feedback):
+        return values
+    model = _cube_model()
+    right = _cube_steps(model, lambda l_yy, al: 1 - al * l_yy, lambda l_yt, al: -al * l_yt)
+    if not np.allclose(values, right, rtol=1e-9, atol=1e-12):
+        line_rows = np.array([[(1 - 2 * al * a * a) * da - 2 * al * (a * g - (x - a * g - b)),
+                               (1 - 2 * al * a * a) * db - 2 * al * a]
+                              for g, da, db, x, a, b, al in CUBE_STATES])
+        mistakes = [
+            (_cube_steps(model, lambda l_yy, al: 1 - al * l_yy, lambda l_yt, al: 0.0),
+             "the direct term ∂G/∂θ is missing: θ also enters this step's own formula, so add "
+             "∂G/∂θ to ∂G/∂y·∂g_n/∂θ."),
+            (_cube_steps(model, lambda l_yy, al: 0.0, lambda l_yt, al: -al * l_yt),
+             "the earlier tangent is missing: g_n depends on θ too, so ∂G/∂y·∂g_n/∂θ comes first."),
+            (_cube_steps(model, lambda l_yy, al: 1 + al * l_yy, lambda l_yt, al: al * l_yt),
+             "wrong sign: a descent step is G = g − α∂L/∂y (downhill), so ∂G/∂y = 1 − α∂²L/∂y² "
+             "and ∂G/∂θ = −α∂²L/∂y∂θ."),
+            (_cube_steps(model, lambda l_yy, al: 1 - al * l_yy, lambda l_yt, al: al * l_yt),
+             "the direct term has the wrong sign: ∂G/∂θ = −α∂²L/∂y∂θ."),
+            (_cube_steps(model, lambda l_yy, al: 1 - l_yy, lambda l_yt, al: -l_yt),
+             "α is missing: G = g − α∂L/∂y, so both ∂G/∂y − 1 and ∂G/∂θ carry the factor α."),
+            (line_rows,
+             "those are the line's formulas (q = 1 − 2αa²); derive this model's step: "
+             "G = g − α∂L/∂y with L = (x − a·y³ − b)²."),
+        ]
+        for wrong, explanation in mistakes:
+            if np.allclose(values, wrong, rtol=1e-9, atol=1e-12):
+                return Feedback(False, explanation)
+        worst = int(np.argmax(np.abs(values - right).max(axis=1)))
+        return Feedback(False, f"at (g_n, ∂g_n/∂a, ∂g_n/∂b, x, a, b, α) = {CUBE_STATES[worst]} "
+                               f"your step gives {tuple(np.round(values[worst], 6))}, the "
+                               f"recursion {tuple(np.round(right[worst], 6))}.")
+    theta, x, y0, alpha, n_steps = CUBE_RUN
+    path = inversion.invert(model, theta, x, y0, alpha, n_steps).path
+    tangent = np.zeros(2)
+    for g in path[:-1]:
+        tangent = np.asarray(function(float(g), *tangent, x, *theta, alpha), dtype=float)
+    _, reference = inversion.unroll(model, theta, x, y0, alpha, n_steps)
+    return Feedback(True, f"your step agrees with the recursion at {len(CUBE_STATES)} states you "
+                          f"had not seen, and {n_steps} of them give ∂g_N/∂θ = "
+                          f"({tangent[0]:.6g}, {tangent[1]:.6g}), as invlib.unroll's forward mode "
+                          f"({float(reference[0]):.6g}, {float(reference[1]):.6g}).")

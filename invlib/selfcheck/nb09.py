@@ -2,15 +2,18 @@
 
 Exercise 1: where n·q^(n−1) peaks for q = 0.9 (over real n); exercise 2: dy*/da for the line at
 a = 2, b = −4, x = 1; exercise 3: the one-step estimate of ∂y*/∂b divided by the exact value,
-for α = 0.05 and a = 2, as N → ∞. The expected values are computed with invlib itself, so the
-checks and the lessons cannot drift apart.
+for α = 0.05 and a = 2, as N → ∞; exercise 4 (code): the implicit formula −(∂²L/∂y²)⁻¹ ∂²L/∂y∂θ
+for any model, tried on cases it has not seen. The expected values are computed with invlib
+itself, so the checks and the lessons cannot drift apart.
 """
 
 import math
 
+import numpy as np
+
 from .. import gradients, inversion
 from ..models import Line
-from . import Feedback, as_number, check_number, exercise
+from . import NO_ANSWER, Feedback, as_number, check_number, exercise
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: where n q^(n-1) peaks
@@ -119,3 +122,72 @@ def check_one_step_ratio(answer):
                               "estimate stays 60 % short however many steps come before it.")
     return result
 
+
+
+# --------------------------------------------------------------------------------------
+# Exercise 4 (code): the implicit formula for any model
+# --------------------------------------------------------------------------------------
+
+
+def _implicit_cases():
+    """(name, model, θ, x, y) the learner's function has not seen: the line and a cubic, off y*."""
+    import sympy
+
+    from ..models import SympyModel
+
+    a, b, y = sympy.symbols("a b y")
+    cubic = SympyModel(a * y**3 + b * y, latent="y", params=("a", "b"))
+    return [("the line a·y + b", Line(), (1.5, 0.7), -0.3, 0.4),
+            ("the cubic a·y³ + b·y", cubic, (0.8, 1.3), 0.9, 0.6)]
+
+
+def _learner_result(function, args, size):
+    """The learner's function called on args: (array of `size` numbers, None) or (None, Feedback)."""
+    try:
+        result = function(*args)
+    except Exception as error:  # the learner's code: any error is reported, not raised
+        return None, Feedback(False, f"your function raised {type(error).__name__}: {error}")
+    if result is None:
+        return None, Feedback(False, NO_ANSWER)
+    try:
+        result = np.asarray(result, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        return None, Feedback(False, f"your function should return {size} numbers, one per "
+                                     f"parameter, got {type(result).__name__}.")
+    if result.size != size:
+        return None, Feedback(False, f"your function should return {size} numbers, one per "
+                                     f"parameter θ_k, got {result.size}.")
+    return result, None
+
+
+@exercise
+def check_implicit_formula(function):
+    """Exercise 4: function(model, θ, x, y) = −(∂²L/∂y²)⁻¹ ∂²L/∂y∂θ, compared with invlib's on unseen cases."""
+    if not callable(function):
+        return Feedback(False, "give the function itself (its name, without brackets).")
+    for name, model, theta, x, y in _implicit_cases():
+        result, problem = _learner_result(function, (model, theta, x, y), len(theta))
+        if problem is not None:
+            return problem
+        expected = inversion.implicit_gradient(model, theta, x, y)
+        if np.allclose(result, expected, rtol=1e-9, atol=1e-12):
+            continue
+        L_y, L_yy, L_ytheta = model.loss_derivatives(x, y, theta)
+        L_ytheta = np.asarray(L_ytheta, dtype=float)
+        typical = [
+            (-expected, "wrong sign: the formula is −(∂²L/∂y²)⁻¹ ∂²L/∂y∂θ, with a minus."),
+            (-L_ytheta, "you forgot to divide by the curvature ∂²L/∂y² (that is the "
+                        "one-step estimate without its α)."),
+            (L_ytheta, "you forgot the minus sign and the division by ∂²L/∂y²."),
+            (-L_ytheta / L_y, "you divided by ∂L/∂y, the slope; the formula divides by the "
+                              "curvature ∂²L/∂y²."),
+            (-L_yy / L_ytheta, "upside down: divide ∂²L/∂y∂θ by ∂²L/∂y², not the other way."),
+            (-L_ytheta / L_yy**2, "you divided by the curvature twice."),
+        ]
+        for wrong, explanation in typical:
+            if np.allclose(result, wrong, rtol=1e-9, atol=1e-12):
+                return Feedback(False, f"{explanation} (Tried on {name}.)")
+        return Feedback(False, f"for {name} at θ = {theta}, x = {x}, y = {y} your function gives "
+                               f"{np.round(result, 4)}, the formula {np.round(expected, 4)}.")
+    return Feedback(True, "−(∂²L/∂y²)⁻¹ ∂²L/∂y∂θ agrees with invlib.implicit_gradient on the "
+                          "line and on a cubic model, at points it had not seen.")

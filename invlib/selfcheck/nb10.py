@@ -1,5 +1,6 @@
 """Self-checks for notebook 10: the stability limit 1/λ_max(WWᵀ) of the class-mean templates,
-the forward-mode tangents training 28×28 templates would need, and the one-step accuracy.
+the forward-mode tangents training 28×28 templates would need, the one-step accuracy, and
+(code) the spectral predictor z_N = Q diag(φ_j/λ_j) Qᵀ W x, tried on templates it has not seen.
 The expected values come from invlib.templates on invlib.data.digits(), as in the lesson.
 """
 
@@ -8,7 +9,7 @@ import numbers
 import numpy as np
 
 from .. import data, templates
-from . import Feedback, as_number, check_number, exercise
+from . import NO_ANSWER, Feedback, as_number, check_number, exercise
 
 # --- Exercise 1: the stability limit of the class-mean templates ---
 
@@ -24,7 +25,7 @@ def expected_stability_limit():
 
 @exercise
 def check_stability_limit(answer):
-    """Exercise 1: the largest α for which the steps converge, with the class-mean templates."""
+    """Exercise 1: the stability limit 1/λ_max(WWᵀ) of the class-mean templates (the steps converge for α below it)."""
     W = _class_means()
     lam = np.linalg.eigvalsh(W @ W.T)
     hints = [
@@ -35,55 +36,54 @@ def check_stability_limit(answer):
         (1.0 / lam[0], "1/λ_min would let the top direction blow up: every direction needs "
                        "|1 − 2αλ| < 1, and the largest λ is the first to fail."),
         (1.0 / float(np.sum(W * W)), "1/‖W‖² (the sum of all eigenvalues, trace WWᵀ) is a "
-                                     "safe "
-                                     "step, but not the largest: use the largest eigenvalue "
-                                     "of WWᵀ alone."),
+                                     "safe step, but below the limit: use the largest "
+                                     "eigenvalue of WWᵀ alone."),
         (1.0 / float(np.max(np.sum(W * W, axis=1))), "1/‖w_k‖² uses the longest single "
                                                      "template; the templates overlap, and "
                                                      "λ_max(WWᵀ) is much larger than any one "
                                                      "‖w_k‖²."),
     ]
-    return check_number(answer, 1.0 / lam[-1], "the largest stable α", rtol=2e-3, atol=0.0,
+    return check_number(answer, 1.0 / lam[-1], "the stability limit", rtol=2e-3, atol=0.0,
                         hints=hints)
 
 
 # --- Exercise 2: forward mode for 28×28 images ---
 
 #: The sizes of exercise 2: ten templates of 28×28 pixels, N = 20 steps.
-TANGENT_K, TANGENT_SIDE, TANGENT_STEPS = 10, 28, 20
+TANGENT_C, TANGENT_SIDE, TANGENT_STEPS = 10, 28, 20
 
 
 @exercise
 def check_forward_tangents(answer):
-    """Exercise 2: forward-mode tangents for K = 10 templates of 28×28 images (7,840)."""
-    K, D = TANGENT_K, TANGENT_SIDE**2
+    """Exercise 2: forward-mode tangents for C = 10 templates of 28×28 images (7,840)."""
+    C, D = TANGENT_C, TANGENT_SIDE**2
     value = as_number(answer, "the number of tangents")
     if isinstance(value, Feedback):
         return value
     if not float(value).is_integer():
         return Feedback(False, f"Count tangents: a whole number, got {value!r}.")
     n = int(value)
-    if n == K * D:
-        return Feedback(True, f"{n:,} tangents, one per entry of W (K·D = {K} · {D}); reverse "
+    if n == C * D:
+        return Feedback(True, f"{n:,} tangents, one per entry of W (C·D = {C} · {D}); reverse "
                               "mode needs a single backward pass for all of them.")
     explanations = {
         D: f"{D} is one per pixel; every template has its own {D} pixels, so count the entries "
-           f"of W: K·D.",
-        K: f"{K} is one per template, but each template has {D} pixels, and each pixel is a "
+           f"of W: C·D.",
+        C: f"{C} is one per template, but each template has {D} pixels, and each pixel is a "
            "parameter of its own.",
         1: "One pass is what reverse mode needs. Forward mode carries one tangent per "
            "parameter it differentiates by.",
-        K * 64: f"{K * 64} is the count for the 8×8 digits of this notebook; here the images "
+        C * 64: f"{C * 64} is the count for the 8×8 digits of this notebook; here the images "
                 f"are 28×28.",
-        K * D * TANGENT_STEPS: "Tangents are carried along the N steps, not made anew at each "
+        C * D * TANGENT_STEPS: "Tangents are carried along the N steps, not made anew at each "
                                "step: one tangent per parameter, whatever N.",
-        D * D: "A tangent per pair of pixels? The parameters are the entries of W: K rows of "
+        D * D: "A tangent per pair of pixels? The parameters are the entries of W: C rows of "
                "D pixels.",
-        K * K: "K·K is the size of WWᵀ; the parameters are the K·D entries of W.",
+        C * C: "C·C is the size of WWᵀ; the parameters are the C·D entries of W.",
     }
     if n in explanations:
         return Feedback(False, explanations[n])
-    return Feedback(False, f"{n:,} is {'too many' if n > K * D else 'too few'}: forward mode "
+    return Feedback(False, f"{n:,} is {'too many' if n > C * D else 'too few'}: forward mode "
                            "needs one tangent per number in W.")
 
 
@@ -132,3 +132,86 @@ def check_one_step_accuracy(answer):
     ]
     return check_number(value, right / total, "the accuracy", rtol=0.0, atol=0.5 / total,
                         hints=hints)
+
+
+# --- Exercise 4 (code): the spectral predictor ---
+
+
+def _spectral_cases():
+    """(W, x, α, N) the learner's function has not seen: random templates, steps well inside the limit."""
+    rng = np.random.default_rng(2024)
+    cases = []
+    for C, D, share, n_steps in [(4, 7, 0.6, 6), (3, 5, 0.3, 11)]:
+        W = rng.standard_normal((C, D))
+        cases.append((W, rng.standard_normal(D), share * templates.stability_limit(W), n_steps))
+    return cases
+
+
+def _spectral(W, x, alpha, n_steps, factor=2.0, shift=0, gain=True, rotate=True):
+    """z_N by the eigen-decomposition, and the typical wrong versions of it (by the options)."""
+    lam, Q = np.linalg.eigh(W @ W.T)
+    phi = 1.0 - (1.0 - factor * alpha * lam) ** (n_steps + shift)
+    scale = phi / lam if gain else phi
+    if not rotate:
+        return scale * (W @ x)
+    return Q @ (scale * (Q.T @ (W @ x)))
+
+
+def _learner_weights(function, args, size):
+    """The learner's z_N as an array of `size` numbers, or a Feedback saying what went wrong."""
+    try:
+        result = function(*args)
+    except Exception as error:  # the learner's code: any error is reported, not raised
+        return Feedback(False, f"your function raised {type(error).__name__}: {error}")
+    if result is None:
+        return Feedback(False, NO_ANSWER)
+    try:
+        result = np.asarray(result, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        return Feedback(False, f"your function should return the {size} weights of z_N, got "
+                               f"{type(result).__name__}.")
+    if result.size != size:
+        return Feedback(False, f"z_N has one weight per template, {size} here; your function "
+                               f"returned {result.size} numbers"
+                               + (" (an image? z_N is the code, before Wᵀ)." if result.size ==
+                                  args[0].shape[1] else "."))
+    return result
+
+
+@exercise
+def check_spectral_prediction(function):
+    """Exercise 4: function(W, x, α, N) = z_N = Q diag(φ_j/λ_j) Qᵀ W x, compared with N steps of templates.invert."""
+    if not callable(function):
+        return Feedback(False, "give the function itself (its name, without brackets).")
+    for W, x, alpha, n_steps in _spectral_cases():
+        result = _learner_weights(function, (W, x, alpha, n_steps), W.shape[0])
+        if isinstance(result, Feedback):
+            return result
+        expected = templates.invert(W, x, alpha, n_steps)
+        if np.allclose(result, expected, rtol=1e-8, atol=1e-10):
+            continue
+        lam, Q = np.linalg.eigh(W @ W.T)
+        typical = [
+            (Q @ (Q.T @ (W @ x) / lam), "that is the exact minimiser z* (φ_j = 1): N steps "
+                                        "invert only the fraction φ_j = 1 − (1 − 2αλ_j)^N."),
+            (_spectral(W, x, alpha, n_steps, factor=1.0), "one step multiplies by 1 − 2αλ_j, "
+                                                         "not 1 − αλ_j: the gradient of ‖x − Wᵀz‖² "
+                                                         "carries a factor 2."),
+            (_spectral(W, x, alpha, n_steps, gain=False), "you forgot to divide by λ_j: z_N = "
+                                                          "Q diag(φ_j/λ_j) Qᵀ W x."),
+            (_spectral(W, x, alpha, n_steps, shift=1), "one step too many: φ_j has the power N."),
+            (_spectral(W, x, alpha, n_steps, shift=-1), "one step too few: φ_j has the power N."),
+            (_spectral(W, x, alpha, n_steps, rotate=False), "the factors φ_j/λ_j act along the "
+                                                            "eigenvectors: rotate with Qᵀ first "
+                                                            "and back with Q after."),
+            (-expected, "wrong sign."),
+        ]
+        for wrong, explanation in typical:
+            if np.allclose(result, wrong, rtol=1e-8, atol=1e-10):
+                return Feedback(False, f"{explanation} (Tried on random templates, C = "
+                                       f"{W.shape[0]}, D = {W.shape[1]}, N = {n_steps}.)")
+        return Feedback(False, f"on random templates (C = {W.shape[0]}, D = {W.shape[1]}, "
+                               f"N = {n_steps}) your z_N is {np.round(result, 4)}; the N steps "
+                               f"give {np.round(expected, 4)}.")
+    return Feedback(True, "z_N = Q diag(φ_j/λ_j) Qᵀ W x agrees with N steps of templates.invert "
+                          "on random templates it had not seen: no steps needed, for any N.")

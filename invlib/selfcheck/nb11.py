@@ -1,12 +1,13 @@
 """Self-checks for notebook 11: the code of the average template, where the walk from a 3 to an
-8 switches class, and how many test images the trained templates rebuild better. The expected
-values come from invlib.templates on invlib.data.digits(), as in the lesson.
+8 switches class, how many test images the trained templates rebuild better, and (code) the
+round trip x → z_N → Wᵀz_N, tried on images it has not seen. The expected values come from
+invlib.templates on invlib.data.digits(), as in the lesson.
 """
 
 import numpy as np
 
 from .. import data, templates
-from . import Feedback, as_number, check_number, exercise
+from . import NO_ANSWER, Feedback, as_number, check_number, exercise
 
 #: The inversion settings of notebooks 10 and 11.
 ALPHA, N_STEPS = data.Digits.alpha, data.Digits.n_steps
@@ -25,16 +26,16 @@ def _setup():
 def check_average_code(answer):
     """Exercise 1: z with Wᵀz = (1/10) Σ_k w_k for the class means (z = 0.1·1)."""
     _, _, W_means, _ = _setup()
-    K, D = W_means.shape
+    C, D = W_means.shape
     try:
         z = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
-        return Feedback(False, f"The code should be {K} numbers, one weight per template.")
+        return Feedback(False, f"The code should be {C} numbers, one weight per template.")
     if z.shape == (D,):
         return Feedback(False, f"That has {D} numbers: it is an image, not a code. The code "
-                               f"has one weight per template, {K} numbers.")
-    if z.shape != (K,):
-        return Feedback(False, f"The code should be {K} numbers, one weight per template; got "
+                               f"has one weight per template, {C} numbers.")
+    if z.shape != (C,):
+        return Feedback(False, f"The code should be {C} numbers, one weight per template; got "
                                f"shape {z.shape}.")
     if not np.all(np.isfinite(z)):
         return Feedback(False, "The code should hold finite numbers.")
@@ -42,20 +43,20 @@ def check_average_code(answer):
     image = templates.generate(W_means, z)
     if np.allclose(image, target, rtol=0, atol=1e-9):
         return Feedback(True, "z = (0.1, …, 0.1): the average of the templates is Wᵀz with "
-                              "equal weights 1/K. It is the only such code, because the ten "
+                              "equal weights 1/C. It is the only such code, because the ten "
                               "templates are linearly independent.")
-    if np.allclose(z, np.ones(K)):
+    if np.allclose(z, np.ones(C)):
         return Feedback(False, "Weights of 1 add the ten templates up: that is their sum, ten "
                                "times the average.")
     if np.allclose(z, z[0]):
         return Feedback(False, f"Equal weights are right, but not {z[0]:g}: the average divides "
-                               f"the sum by K = {K}.")
+                               f"the sum by C = {C}.")
     if np.allclose(z.sum(), 1.0):
         return Feedback(False, "The weights sum to 1, but the average gives every template the "
                                "same weight.")
     return Feedback(False, f"Wᵀz misses the average template by up to "
                            f"{np.abs(image - target).max():.3g} in a pixel. Which weights make "
-                           "Σ z_k w_k equal (1/K) Σ w_k?")
+                           "Σ z_k w_k equal (1/C) Σ w_k?")
 
 
 # --- Exercise 2: where the walk changes class ---
@@ -72,38 +73,38 @@ def walk_ends():
 
 
 def switch_point(W):
-    """s* with z₃(s*) = z₈(s*) on the walk z(s) = (1 − s) z_A + s z_B."""
+    """η* with z₃(η*) = z₈(η*) on the walk z(η) = (1 − η) z_A + η z_B: η* = ℓ_A/(ℓ_A − ℓ_B), ℓ = z₃ − z₈."""
     X_test, _, _, _ = _setup()
     three, eight = walk_ends()
     z_a = templates.invert(W, X_test[three], ALPHA, N_STEPS)
     z_b = templates.invert(W, X_test[eight], ALPHA, N_STEPS)
-    d_a, d_b = z_a[3] - z_a[8], z_b[3] - z_b[8]
-    return d_a / (d_a - d_b)
+    lead_a, lead_b = z_a[3] - z_a[8], z_b[3] - z_b[8]
+    return lead_a / (lead_a - lead_b)
 
 
 def expected_switch_point():
-    """s* for the trained templates (about 0.542)."""
+    """η* for the trained templates (about 0.542)."""
     return switch_point(_setup()[3])
 
 
 @exercise
 def check_switch_point(answer):
-    """Exercise 2: the s at which the walk's predicted class switches from 3 to 8 (trained)."""
+    """Exercise 2: the η at which the walk's predicted class switches from 3 to 8 (trained)."""
     expected = expected_switch_point()
-    value = as_number(answer, "s*")
+    value = as_number(answer, "η*")
     if isinstance(value, Feedback):
         return value
     if not 0.0 <= value <= 1.0:
-        return Feedback(False, f"s* = {value:.4g} lies off the walk: s runs from 0 (the 3) to "
+        return Feedback(False, f"η* = {value:.4g} lies off the walk: η runs from 0 (the 3) to "
                                "1 (the 8).")
     hints = [
-        (0.5, "s = 1/2 would be right only if the 3 were as sure of being a 3 as the 8 is of "
-              "being an 8. Solve z₃(s) = z₈(s) with z(s) = (1 − s) z_A + s z_B."),
-        (1.0 - expected, "That is the distance from the 8's end; s counts from the 3 (s = 0)."),
-        (switch_point(_setup()[2]), "That is s* for the class-mean templates; the exercise "
+        (0.5, "η = 1/2 would be right only if the 3 were as sure of being a 3 as the 8 is of "
+              "being an 8. Solve z₃(η) = z₈(η) with z(η) = (1 − η) z_A + η z_B."),
+        (1.0 - expected, "That is the distance from the 8's end; η counts from the 3 (η = 0)."),
+        (switch_point(_setup()[2]), "That is η* for the class-mean templates; the exercise "
                                     "walks between the trained templates' codes."),
     ]
-    return check_number(value, expected, "s*", rtol=0.0, atol=5e-4, hints=hints)
+    return check_number(value, expected, "η*", rtol=0.0, atol=5e-4, hints=hints)
 
 
 # --- Exercise 3: which templates rebuild the test images better ---
@@ -148,3 +149,75 @@ def check_better_rebuilt(answer):
         return Feedback(False, "That is the count once the inversion has converged; the exercise "
                                "runs N = 20 steps, as the classifier does.")
     return check_number(n, expected, "the count", rtol=0.0, atol=0.5)
+
+
+# --- Exercise 4 (code): the round trip, image → code → image ---
+
+
+def _round_trip_cases():
+    """(W, x, α, N) the learner's function has not seen: a training image with the class means,
+    and random templates with a random image."""
+    digits = data.digits()
+    rng = np.random.default_rng(11)
+    W = rng.standard_normal((3, 6))
+    return [(digits.W_means, digits.X_train[7], 0.004, 13),
+            (W, rng.standard_normal(6), 0.4 * templates.stability_limit(W), 9)]
+
+
+def _learner_image(function, args, size):
+    """The learner's rebuilt image as an array of `size` pixels, or a Feedback saying what went wrong."""
+    try:
+        result = function(*args)
+    except Exception as error:  # the learner's code: any error is reported, not raised
+        return Feedback(False, f"your function raised {type(error).__name__}: {error}")
+    if result is None:
+        return Feedback(False, NO_ANSWER)
+    try:
+        result = np.asarray(result, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        return Feedback(False, f"your function should return an image of {size} pixels, got "
+                               f"{type(result).__name__}.")
+    if result.size == args[0].shape[0]:
+        return Feedback(False, f"that is the code z_N ({result.size} weights); the round trip "
+                               "ends with the image Wᵀz_N generated from it.")
+    if result.size != size:
+        return Feedback(False, f"the rebuilt image has {size} pixels, like x; your function "
+                               f"returned {result.size} numbers.")
+    return result
+
+
+@exercise
+def check_round_trip(function):
+    """Exercise 4: function(W, x, α, N) = Wᵀz_N, z_N after N steps from z_0 = 0, compared with templates on unseen images."""
+    if not callable(function):
+        return Feedback(False, "give the function itself (its name, without brackets).")
+    for W, x, alpha, n_steps in _round_trip_cases():
+        result = _learner_image(function, (W, x, alpha, n_steps), W.shape[1])
+        if isinstance(result, Feedback):
+            return result
+        expected = templates.generate(W, templates.invert(W, x, alpha, n_steps))
+        if np.allclose(result, expected, rtol=1e-8, atol=1e-10):
+            continue
+        rebuilt = {N: templates.generate(W, templates.invert(W, x, alpha, N))
+                   for N in (n_steps - 1, n_steps + 1)}
+        half = templates.generate(W, templates.invert(W, x, alpha / 2, n_steps))
+        projection = W.T @ np.linalg.solve(W @ W.T, W @ x)
+        typical = [
+            (x - expected, "that is the residual x − Wᵀz_N, what the templates miss; return "
+                           "the image Wᵀz_N itself."),
+            (half, "each step is z + 2αW(x − Wᵀz): the gradient of ‖x − Wᵀz‖² carries a "
+                   "factor 2."),
+            (rebuilt[n_steps + 1], "one step too many: run exactly N steps from z₀ = 0."),
+            (rebuilt[n_steps - 1], "one step too few: run exactly N steps from z₀ = 0."),
+            (projection, "that is the projection onto the span of the templates, the "
+                         "converged code (N → ∞); the round trip runs N steps."),
+            (-expected, "wrong sign."),
+        ]
+        for wrong, explanation in typical:
+            if np.allclose(result, wrong, rtol=1e-8, atol=1e-10):
+                return Feedback(False, explanation)
+        miss = float(np.abs(result - expected).max())
+        return Feedback(False, f"on an image it had not seen (N = {n_steps}) your rebuilt image "
+                               f"misses Wᵀz_N by up to {miss:.3g} in a pixel.")
+    return Feedback(True, "x → z_N → Wᵀz_N agrees with templates.invert and templates.generate on "
+                          "images it had not seen.")

@@ -31,6 +31,8 @@ nb_custom_formats = {".ipynb": ["tools.site.read_notebook", {}, False]}
 # text/html, an <img> with that alt text: the site shows the text/html (MyST-NB's default).
 nb_mime_priority_overrides = [("*", "application/vnd.jupyter.widget-view+json", None)]
 myst_enable_extensions = ["dollarmath", "amsmath"]
+# $$…$$ inside a paragraph (as JupyterLab allows) is display maths too.
+myst_dmath_double_inline = True
 myst_heading_anchors = 3
 suppress_warnings = ["mystnb.unknown_mime_type"]
 

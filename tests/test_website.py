@@ -228,12 +228,12 @@ VISIBLE_PROSE = """() => {
 }"""
 
 
-@pytest.mark.parametrize("name", ["notebooks/06-regularisation.html", "notebooks/03-symbolic-derivatives.html",
-                                  "notebooks/02-prediction-as-inversion.html"])
-def test_maths_is_typeset_by_the_local_mathjax(browser_page, pages, name):
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem[:2])
+def test_maths_is_typeset_by_the_local_mathjax(browser_page, pages, path):
+    name = page_of(path)
     page = visit(browser_page, name)
     formulas = pages[name].count('class="math notranslate nohighlight"')
-    assert formulas >= 5, f"{name}: only {formulas} formulas on the page"
+    assert formulas >= 1, f"{name}: no formulas on the page"
     typeset = page.locator("mjx-container").count()
     assert typeset >= formulas, f"{name}: {typeset} typeset of {formulas} formulas"
     prose = page.evaluate(VISIBLE_PROSE)

@@ -10,11 +10,13 @@ invlib module, so the build never writes into the repository. Settings: docs/con
 import argparse
 import contextlib
 import functools
+import html
 import http.server
 import importlib.util
 import os
 import pathlib
 import pkgutil
+import re
 import shutil
 import subprocess
 import sys
@@ -48,8 +50,20 @@ def invlib_modules():
     return sorted(names)
 
 
+SUMMARY = re.compile(r"<summary>(.*?)</summary>", re.DOTALL)
+INLINE_MATH = re.compile(r"\$([^$\n]+?)\$")
+
+
+def _summary_maths(match):
+    inner = INLINE_MATH.sub(lambda m: '<span class="math notranslate nohighlight">\\('
+                            + html.escape(m.group(1), quote=False) + '\\)</span>', match.group(1))
+    return f"<summary>{inner}</summary>"
+
+
 def read_notebook(text):
-    """A notebook as the site shows it: live widget outputs (no state is stored) dropped.
+    """A notebook as the site shows it: live widget outputs (no state is stored) dropped,
+    and the maths in a <details> block's <summary> (raw HTML, which MyST leaves as it is)
+    marked up for MathJax as MyST marks up $…$ elsewhere.
 
     The cell before each live dashboard shows its static figure; the widget's own output
     would be an empty placeholder (and its text/plain a repr), so the whole output goes.
@@ -59,6 +73,8 @@ def read_notebook(text):
         if cell.cell_type == "code":
             cell.outputs = [out for out in cell.get("outputs", [])
                             if WIDGET_VIEW not in out.get("data", {})]
+        elif cell.cell_type == "markdown":
+            cell.source = SUMMARY.sub(_summary_maths, cell.source)
     return nb
 
 

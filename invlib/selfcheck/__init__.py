@@ -53,6 +53,51 @@ def exercise(check):
     return checked
 
 
+def learner_call(function, args, where=""):
+    """The learner's function's result on args, or a Feedback saying what went wrong (not a
+    function, an error it raised, None)."""
+    if not callable(function):
+        return Feedback(False, "give the function itself (its name, without brackets), not "
+                               f"{type(function).__name__}.")
+    try:
+        result = function(*args)
+    except Exception as error:  # the learner's code: report what it raised, do not crash
+        return Feedback(False, f"your function raised {type(error).__name__}: {error}{where}")
+    if result is None or (isinstance(result, (tuple, list)) and any(r is None for r in result)):
+        return Feedback(False, NO_ANSWER)
+    return result
+
+
+def learner_result(function, args, what, where=""):
+    """The learner's result on args as a float array, or a Feedback (see learner_call; also
+    not numbers, not finite)."""
+    result = learner_call(function, args, where)
+    if isinstance(result, Feedback):
+        return result
+    try:
+        value = np.asarray(result, dtype=float)
+    except (TypeError, ValueError):
+        return Feedback(False, f"your function should return {what}, got a {type(result).__name__}.")
+    if not np.all(np.isfinite(value)):
+        return Feedback(False, f"your function's result is not finite: {value}.")
+    return value
+
+
+def learner_values(function, cases, name="your function"):
+    """The learner's single number at every case, as an array, or a Feedback."""
+    values = []
+    for case in cases:
+        value = learner_call(function, case, f" (at {name}{tuple(case)})")
+        if isinstance(value, Feedback):
+            return value
+        number = as_number(np.asarray(value).item() if np.size(value) == 1 else value,
+                           f"{name}(…)")
+        if isinstance(number, Feedback):
+            return number
+        values.append(number)
+    return np.array(values)
+
+
 def as_number(answer, name):
     """The answer as a float, or a Feedback saying what kind of thing was expected."""
     if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, numbers.Real):

@@ -8,7 +8,7 @@ told which mistake.
 
 import numpy as np
 
-from . import NO_ANSWER, Feedback, as_number, check_number, exercise
+from . import Feedback, as_number, check_number, exercise, learner_values
 
 #: Exercise 1: the minimiser y* = (x − b)/a of L(y) = (x − a·y − b)².
 MINIMISER = {"a": 0.5, "b": 1.0, "x": 3.0}
@@ -110,27 +110,6 @@ def _square_gradients(chain, outer=2.0, sign=-1.0):
                      for y, a, b, x in SQUARE_CASES])
 
 
-def _values_of(function, cases, name):
-    """The function's value at every case, as floats, or a Feedback saying what went wrong."""
-    if not callable(function):
-        return Feedback(False, f"give the function itself (its name, without brackets), not "
-                               f"{type(function).__name__}.")
-    values = []
-    for case in cases:
-        try:
-            value = function(*case)
-        except Exception as error:  # the learner's code: report, do not crash
-            return Feedback(False, f"{name}{case} raised {type(error).__name__}: {error}")
-        if value is None:
-            return Feedback(False, NO_ANSWER)
-        number = as_number(np.asarray(value).item() if np.size(value) == 1 else value,
-                           f"{name}(…)")
-        if isinstance(number, Feedback):
-            return number
-        values.append(number)
-    return np.array(values)
-
-
 @exercise
 def check_square_gradient(function):
     """Exercise 4: function(y, a, b, x) should be ∂L/∂y = −2(x − a·y² − b)·2a·y for f(y) = a·y² + b."""
@@ -139,7 +118,7 @@ def check_square_gradient(function):
     from .. import inversion
     from ..models import SympyModel
 
-    values = _values_of(function, SQUARE_CASES, "your function")
+    values = learner_values(function, SQUARE_CASES, "your function")
     if isinstance(values, Feedback):
         return values
     a_s, b_s, y_s = sympy.symbols("a b y")

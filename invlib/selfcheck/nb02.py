@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from .. import line
-from . import NO_ANSWER, Feedback, as_number, check_number, exercise
+from . import Feedback, as_number, check_number, exercise, learner_values
 
 
 @exercise
@@ -148,34 +148,13 @@ def _predictions(rule):
                      in PREDICTOR_CASES])
 
 
-def _values_of(function, cases):
-    """The function's value at every case, as floats, or a Feedback saying what went wrong."""
-    if not callable(function):
-        return Feedback(False, f"give the function itself (its name, without brackets), not "
-                               f"{type(function).__name__}.")
-    values = []
-    for case in cases:
-        try:
-            value = function(*case)
-        except Exception as error:  # the learner's code: report, do not crash
-            return Feedback(False, f"your function{case} raised {type(error).__name__}: {error}")
-        if value is None:
-            return Feedback(False, NO_ANSWER)
-        number = as_number(np.asarray(value).item() if np.size(value) == 1 else value,
-                           "your function's value")
-        if isinstance(number, Feedback):
-            return number
-        values.append(number)
-    return np.array(values)
-
-
 @exercise
 def check_predictor(function):
     """Exercise 5: function(x, a, b, y0, alpha, n_steps) should be h = (1 − q^N)(x − b)/a + q^N·g₀."""
     from .. import inversion
     from ..models import Line
 
-    values = _values_of(function, PREDICTOR_CASES)
+    values = learner_values(function, PREDICTOR_CASES)
     if isinstance(values, Feedback):
         return values
     right = np.array([float(inversion.invert(Line(), (a, b), x, y0, alpha, n).y)

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import data, inversion, line, training
 from ..models import Line
-from . import NO_ANSWER, Feedback, check_number, exercise
+from . import Feedback, check_number, exercise, learner_result
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: T with one inner step
@@ -209,24 +209,16 @@ def check_training_gradient(gradient_by_hand):
     for case in gradient_cases():
         right = training.training_gradient(Line(), case["theta"], case["x"], case["y"],
                                            case["y0"], case["alpha"], case["n_steps"])[1]
-        try:
-            result = gradient_by_hand(case["theta"].copy(), case["x"].copy(), case["y"].copy(),
-                                      case["y0"], case["alpha"], case["n_steps"])
-        except Exception as error:  # the learner's code: say what it raised, and where
-            return Feedback(False, f"your function raised {type(error).__name__}: {error} "
-                                   f"(on N = {case['n_steps']}, m = {case['x'].size} examples).")
-        if result is None:
-            return Feedback(False, NO_ANSWER)
-        try:
-            value = np.asarray(result, dtype=float)
-        except (TypeError, ValueError):
-            return Feedback(False, "return only ∂T/∂θ, as two numbers (∂T/∂a, ∂T/∂b); got a "
-                                   f"{type(result).__name__}.")
+        value = learner_result(
+            gradient_by_hand, (case["theta"].copy(), case["x"].copy(), case["y"].copy(),
+                               case["y0"], case["alpha"], case["n_steps"]),
+            "only ∂T/∂θ, as two numbers (∂T/∂a, ∂T/∂b)",
+            f" (on N = {case['n_steps']}, m = {case['x'].size} examples).")
+        if isinstance(value, Feedback):
+            return value
         if value.shape != (2,):
             return Feedback(False, "return only ∂T/∂θ, two numbers (∂T/∂a, ∂T/∂b), not T as "
                                    f"well; got an array of shape {value.shape}.")
-        if not np.all(np.isfinite(value)):
-            return Feedback(False, f"your gradient is not finite: {value}.")
         if np.allclose(value, right, rtol=1e-7, atol=1e-10):
             continue
         for wrong, explanation in _typical_mistakes(case, right):

@@ -9,7 +9,7 @@ by hand, tried on unseen data; exercise 4: the spread σ/a of the inferred y for
 import numpy as np
 
 from .. import data, regression
-from . import NO_ANSWER, Feedback, check_number, exercise
+from . import Feedback, check_number, exercise, learner_result
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: the biased slope
@@ -208,24 +208,14 @@ def check_line_of_y_on_x(line_by_hand):
                                f"{type(line_by_hand).__name__}.")
     cases = line_cases()
     for x, y in cases:
-        try:
-            result = line_by_hand(x.copy(), y.copy())
-        except Exception as error:  # the learner's code: say what it raised
-            return Feedback(False, f"your function raised {type(error).__name__}: {error} "
-                                   f"(on {x.size} examples).")
-        if result is None or (isinstance(result, (tuple, list))
-                              and any(part is None for part in result)):
-            return Feedback(False, NO_ANSWER)
-        try:
-            value = np.asarray(result, dtype=float)
-        except (TypeError, ValueError):
-            return Feedback(False, "return two numbers, the slope s and the offset d; got a "
-                                   f"{type(result).__name__}.")
+        value = learner_result(line_by_hand, (x.copy(), y.copy()),
+                               "two numbers, the slope s and the offset d",
+                               f" (on {x.size} examples).")
+        if isinstance(value, Feedback):
+            return value
         if value.shape != (2,):
             return Feedback(False, "return two numbers, the slope s and the offset d; got an "
                                    f"array of shape {value.shape}.")
-        if not np.all(np.isfinite(value)):
-            return Feedback(False, f"your line is not finite: {value}.")
         right = np.array(regression.inverse_regression(x, y))
         if np.allclose(value, right, rtol=1e-9, atol=1e-12):
             continue

@@ -9,7 +9,7 @@ import numbers
 import numpy as np
 
 from .. import data, templates
-from . import NO_ANSWER, Feedback, as_number, check_number, exercise
+from . import Feedback, as_number, check_number, exercise, learner_result
 
 # --- Exercise 1: the stability limit of the class-mean templates ---
 
@@ -159,17 +159,10 @@ def _spectral(W, x, alpha, n_steps, factor=2.0, shift=0, gain=True, rotate=True)
 
 def _learner_weights(function, args, size):
     """The learner's z_N as an array of `size` numbers, or a Feedback saying what went wrong."""
-    try:
-        result = function(*args)
-    except Exception as error:  # the learner's code: any error is reported, not raised
-        return Feedback(False, f"your function raised {type(error).__name__}: {error}")
-    if result is None:
-        return Feedback(False, NO_ANSWER)
-    try:
-        result = np.asarray(result, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
-        return Feedback(False, f"your function should return the {size} weights of z_N, got "
-                               f"{type(result).__name__}.")
+    result = learner_result(function, args, f"the {size} weights of z_N")
+    if isinstance(result, Feedback):
+        return result
+    result = result.reshape(-1)
     if result.size != size:
         return Feedback(False, f"z_N has one weight per template, {size} here; your function "
                                f"returned {result.size} numbers"

@@ -7,7 +7,7 @@ invlib.templates on invlib.data.digits(), as in the lesson.
 import numpy as np
 
 from .. import data, templates
-from . import NO_ANSWER, Feedback, as_number, check_number, exercise
+from . import Feedback, as_number, check_number, exercise, learner_result
 
 #: The inversion settings of notebooks 10 and 11.
 ALPHA, N_STEPS = data.Digits.alpha, data.Digits.n_steps
@@ -166,17 +166,10 @@ def _round_trip_cases():
 
 def _learner_image(function, args, size):
     """The learner's rebuilt image as an array of `size` pixels, or a Feedback saying what went wrong."""
-    try:
-        result = function(*args)
-    except Exception as error:  # the learner's code: any error is reported, not raised
-        return Feedback(False, f"your function raised {type(error).__name__}: {error}")
-    if result is None:
-        return Feedback(False, NO_ANSWER)
-    try:
-        result = np.asarray(result, dtype=float).reshape(-1)
-    except (TypeError, ValueError):
-        return Feedback(False, f"your function should return an image of {size} pixels, got "
-                               f"{type(result).__name__}.")
+    result = learner_result(function, args, f"an image of {size} pixels")
+    if isinstance(result, Feedback):
+        return result
+    result = result.reshape(-1)
     if result.size == args[0].shape[0]:
         return Feedback(False, f"that is the code z_N ({result.size} weights); the round trip "
                                "ends with the image Wᵀz_N generated from it.")

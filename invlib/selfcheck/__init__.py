@@ -68,9 +68,9 @@ def learner_call(function, args, where=""):
     return result
 
 
-def learner_result(function, args, what, where=""):
+def learner_result(function, args, what, where="", shape=None):
     """The learner's result on args as a float array, or a Feedback (see learner_call; also
-    not numbers, not finite)."""
+    not numbers, not of the given shape, not finite)."""
     result = learner_call(function, args, where)
     if isinstance(result, Feedback):
         return result
@@ -78,6 +78,9 @@ def learner_result(function, args, what, where=""):
         value = np.asarray(result, dtype=float)
     except (TypeError, ValueError):
         return Feedback(False, f"your function should return {what}, got a {type(result).__name__}.")
+    if shape is not None and value.shape != shape:
+        return Feedback(False, f"your function should return {what}; got an array of shape "
+                               f"{value.shape}.")
     if not np.all(np.isfinite(value)):
         return Feedback(False, f"your function's result is not finite: {value}.")
     return value
@@ -113,6 +116,16 @@ def rounds_to(value, expected, digits=3):
         return value == 0
     unit = 10.0 ** (math.floor(math.log10(abs(expected))) - digits + 1)
     return abs(value - expected) <= 0.5 * unit * (1 + 1e-9)
+
+
+def as_count(answer, name, unit):
+    """The answer as a whole number of units, or a Feedback: not a number, or not whole."""
+    value = as_number(answer, name)
+    if isinstance(value, Feedback):
+        return value
+    if not float(value).is_integer():
+        return Feedback(False, f"{name} counts {unit}: a whole number, got {value!r}.")
+    return int(value)
 
 
 def check_number(answer, expected, name, rtol=1e-6, atol=1e-9, hints=()):

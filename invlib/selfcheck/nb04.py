@@ -203,22 +203,16 @@ def _typical_mistakes(case, right):
 def check_training_gradient(gradient_by_hand):
     """Exercise 4: a function (θ, x, y, y0, α, N) → ∂T/∂θ = (∂T/∂a, ∂T/∂b) for the line, tried on
     unseen settings against invlib.training_gradient."""
-    if not callable(gradient_by_hand):
-        return Feedback(False, "Give the function itself (its name, without brackets), got "
-                               f"{type(gradient_by_hand).__name__}.")
     for case in gradient_cases():
         right = training.training_gradient(Line(), case["theta"], case["x"], case["y"],
                                            case["y0"], case["alpha"], case["n_steps"])[1]
         value = learner_result(
             gradient_by_hand, (case["theta"].copy(), case["x"].copy(), case["y"].copy(),
                                case["y0"], case["alpha"], case["n_steps"]),
-            "only ∂T/∂θ, as two numbers (∂T/∂a, ∂T/∂b)",
-            f" (on N = {case['n_steps']}, m = {case['x'].size} examples).")
+            "only ∂T/∂θ, as two numbers (∂T/∂a, ∂T/∂b), not T as well",
+            f" (on N = {case['n_steps']}, m = {case['x'].size} examples).", shape=(2,))
         if isinstance(value, Feedback):
             return value
-        if value.shape != (2,):
-            return Feedback(False, "return only ∂T/∂θ, two numbers (∂T/∂a, ∂T/∂b), not T as "
-                                   f"well; got an array of shape {value.shape}.")
         if np.allclose(value, right, rtol=1e-7, atol=1e-10):
             continue
         for wrong, explanation in _typical_mistakes(case, right):

@@ -3,7 +3,7 @@ equations written by the learner, and the discrepancy stop on the lesson's blur.
 
 import numpy as np
 
-from . import NO_ANSWER, Feedback, as_number, check_number, exercise
+from . import NO_ANSWER, Feedback, as_count, as_number, check_number, exercise
 
 
 @exercise
@@ -121,12 +121,9 @@ def check_discrepancy_steps(answer):
     K, _, x, delta = linear.blur_problem()
     alpha = 0.5 * linear.stability_limit(K)
     expected = linear.discrepancy_stop(K, x, delta, alpha, tau=1.5)
-    value = as_number(answer, "N")
-    if isinstance(value, Feedback):
-        return value
-    if not float(value).is_integer():
-        return Feedback(False, f"N counts steps: a whole number, got {value!r}.")
-    n = int(value)
+    n = as_count(answer, "N", "steps")
+    if isinstance(n, Feedback):
+        return n
     if n == expected:
         return Feedback(True, f"N = {n}: the first N with ‖x − K g_N‖ ≤ 1.5δ.")
     if n == linear.discrepancy_stop(K, x, delta, alpha, tau=1.1):

@@ -9,7 +9,7 @@ import numbers
 import numpy as np
 
 from .. import data, templates
-from . import Feedback, as_number, check_number, exercise, learner_result
+from . import Feedback, as_count, as_number, check_number, exercise, learner_result
 
 # --- Exercise 1: the stability limit of the class-mean templates ---
 
@@ -57,12 +57,9 @@ TANGENT_C, TANGENT_SIDE, TANGENT_STEPS = 10, 28, 20
 def check_forward_tangents(answer):
     """Exercise 2: forward-mode tangents for C = 10 templates of 28×28 images (7,840)."""
     C, D = TANGENT_C, TANGENT_SIDE**2
-    value = as_number(answer, "the number of tangents")
-    if isinstance(value, Feedback):
-        return value
-    if not float(value).is_integer():
-        return Feedback(False, f"Count tangents: a whole number, got {value!r}.")
-    n = int(value)
+    n = as_count(answer, "the number of tangents", "tangents")
+    if isinstance(n, Feedback):
+        return n
     if n == C * D:
         return Feedback(True, f"{n:,} tangents, one per entry of W (C·D = {C} · {D}); reverse "
                               "mode needs a single backward pass for all of them.")
@@ -174,8 +171,6 @@ def _learner_weights(function, args, size):
 @exercise
 def check_spectral_prediction(function):
     """Exercise 4: function(W, x, α, N) = z_N = Q diag(φ_j/λ_j) Qᵀ W x, compared with N steps of templates.invert."""
-    if not callable(function):
-        return Feedback(False, "give the function itself (its name, without brackets).")
     for W, x, alpha, n_steps in _spectral_cases():
         result = _learner_weights(function, (W, x, alpha, n_steps), W.shape[0])
         if isinstance(result, Feedback):

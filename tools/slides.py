@@ -42,7 +42,7 @@ def _png_height(cell):
     for out in cell.get("outputs", []):
         data = out.get("data", {}).get("image/png")
         if data:
-            head = base64.b64decode("".join(data)[:64])
+            head = base64.b64decode("".join("".join(data).split())[:32])  # signature and IHDR
             tallest = max(tallest, struct.unpack(">I", head[20:24])[0])
     return tallest
 

@@ -151,7 +151,8 @@ def test_every_slide_fits_the_screen(lab, path):
 
 @pytest.mark.xfail(strict=True, reason=(
     "jupyterlab-rise 0.43.1 (the newest release) bundles JupyterLab 4.3 and no @jupyterlab/console, "
-    "so ipywidgets 8.1's widget manager does not load in the slideshow: a dashboard shows as text. "
+    "so ipywidgets 8.1's widget manager does not load in the slideshow: a dashboard shows as text "
+    "(upstream: github.com/jupyterlab-contrib/rise/issues/119, open; ipywidgets 7 works). "
     "Strict: when a release fixes this, this test passes and the xfail must go."))
 def test_a_dashboard_responds_inside_its_slide(lab):
     """Run notebook 02 in the lab, save, open the slideshow at the dashboard and move a slider."""

@@ -6,8 +6,6 @@ installs both. Outside CI a missing browser skips these tests with the reason; i
 (CI=true) it fails them, so they can never be skipped silently there.
 """
 
-import importlib.util
-import os
 import pathlib
 import tempfile
 
@@ -17,25 +15,6 @@ from benchmarks import lab_driver
 
 NOTEBOOKS = lab_driver.widget_notebooks()
 SCREENSHOTS = pathlib.Path(tempfile.gettempdir()) / "invlib-browser-screenshots"
-
-
-def missing_browser():
-    if not os.path.exists(lab_driver.CHROMIUM):
-        return f"no Chromium at {lab_driver.CHROMIUM} (apt-get install chromium)"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is not installed"
-    return None
-
-
-@pytest.fixture(scope="module")
-def lab():
-    reason = missing_browser()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(reason)
-    with lab_driver.jupyter_lab() as server, lab_driver.browser() as chromium:
-        yield server, chromium
 
 
 def test_there_are_dashboards_to_test():

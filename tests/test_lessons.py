@@ -55,4 +55,4 @@ def test_every_figure_has_alt_text(path):
     for output in figures:
         alt = (output.get("metadata", {}).get("image/png") or {}).get("alt", "")
         assert len(alt.split()) >= 4 and not re.fullmatch(r"\S+\.(png|jpe?g|svg)", alt), alt
-        assert f'alt="' in "".join(output["data"].get("text/html", "")), "the HTML <img> needs the alt text too"
+        assert 'alt="' in "".join(output["data"].get("text/html", "")), "the HTML <img> needs the alt text too"

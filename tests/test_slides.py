@@ -7,8 +7,6 @@ The browser part needs Chromium and playwright, as tests/test_browser.py does: o
 missing browser skips it with the reason; in CI it fails.
 """
 
-import importlib.util
-import os
 import pathlib
 import time
 
@@ -92,25 +90,6 @@ def step_through(page):
 def overflows(states):
     return [s for s in states if s["bottom"] > SCREEN["height"] + 1 or s["top"] < -1
             or s["right"] > SCREEN["width"] + 1 or s["scroll"] > 1]
-
-
-def missing_browser():
-    if not os.path.exists(lab_driver.CHROMIUM):
-        return f"no Chromium at {lab_driver.CHROMIUM} (apt-get install chromium)"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is not installed"
-    return None
-
-
-@pytest.fixture(scope="module")
-def lab():
-    reason = missing_browser()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(reason)
-    with lab_driver.jupyter_lab() as server, lab_driver.browser() as chromium:
-        yield server, chromium
 
 
 def open_show(chromium, base, token, name):

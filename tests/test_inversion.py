@@ -184,8 +184,8 @@ def test_finite_difference_on_functions_with_known_derivatives():
                                [[-1.3, 0.7], [1.4, 0.0], [0.0, 0.0]], atol=1e-9)
     with pytest.raises(TypeError, match="function must be callable"):
         invlib.finite_difference(3.0, theta)
-    with pytest.raises(ValueError, match="h must be > 0"):
-        invlib.finite_difference(cubic, theta, h=0.0)
+    with pytest.raises(ValueError, match="delta_theta must be > 0"):
+        invlib.finite_difference(cubic, theta, delta_theta=0.0)
 
 
 # --- the steps, the public tangent recursion and the closed-form switch ---

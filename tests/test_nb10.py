@@ -298,6 +298,14 @@ def digits():
     return data.digits()
 
 
+def test_section_1_the_split(digits):
+    """Section 1 states these before the cell that prints them: 1,797 images of grey levels
+    0 … 16, a quarter held out for testing."""
+    images = np.vstack([digits.X_train, digits.X_test])
+    assert len(images) == 1797 and np.array_equal(np.unique(images * 16), np.arange(17))
+    assert round(len(digits.X_test) / len(images), 2) == 0.25
+
+
 def test_section_4_eigenvalues_and_limits(digits):
     W_examples, _ = templates.class_examples(digits.X_train, digits.y_train)
     lam_means = np.linalg.eigvalsh(digits.W_means @ digits.W_means.T)

@@ -132,7 +132,8 @@ def test_check_one_step_ratio():
     assert abs(nb09.expected_one_step_ratio() - 0.36) < 1e-15
     assert nb09.check_one_step_ratio(0.36)
     for wrong, words in [(1.0, "Newton"), (0.64, "relative error"), (1 / 0.36, "Upside down"),
-                         (0.12, "divide"), (-0.36, "positive"), (0.4, "too large"),
+                         (0.12, "divide"), (-0.36, "positive"), (0.4, "section 5"),
+                         (0.5, "too large"),
                          (True, "single number")]:
         feedback = nb09.check_one_step_ratio(wrong)
         assert not feedback and words in feedback.message, (wrong, feedback)

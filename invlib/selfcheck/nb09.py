@@ -115,6 +115,8 @@ def check_one_step_ratio(answer):
         (2.0 * RATIO_ALPHA * a, "2αa is the one-step estimate's size; divide it by "
                                 "|∂y*/∂b| = 1/a."),
         (-(1.0 - q), "Both are negative (raising b lowers y*), so their ratio is positive."),
+        (0.4, "0.4 is the ratio of section 5's case, a = 2 and α = 0.05; here a = 3 and "
+              "α = 0.02: compute 2αa² for them."),
     ]
     result = check_number(answer, expected_one_step_ratio(), "the ratio", rtol=1e-6, hints=hints)
     if result:

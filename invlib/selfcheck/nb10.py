@@ -102,19 +102,20 @@ def _one_step_counts():
     right_20 = int(np.sum(templates.predict(W, X, digits.alpha, digits.n_steps) == y))
     right_test = int(np.sum(templates.predict(W, digits.X_test, ONE_STEP_ALPHA, ONE_STEP_N)
                             == digits.y_test))
-    return right, right_20, y.size, right_test / digits.y_test.size
+    right_means = int(np.sum(templates.predict(digits.W_means, X, ONE_STEP_ALPHA, ONE_STEP_N) == y))
+    return right, right_20, y.size, right_test / digits.y_test.size, right_means / y.size
 
 
 def expected_one_step_accuracy():
     """The training accuracy of the example templates with N = 1 at α = 0.001 (720/1347 ≈ 0.535)."""
-    right, _, total, _ = _one_step_counts()
+    right, _, total, _, _ = _one_step_counts()
     return right / total
 
 
 @exercise
 def check_one_step_accuracy(answer):
     """Exercise 3: the example templates' training accuracy with N = 1, α = 0.001, as a fraction."""
-    right, right_20, total, test_share = _one_step_counts()
+    right, right_20, total, test_share, means_share = _one_step_counts()
     value = as_number(answer, "the accuracy")
     if isinstance(value, Feedback):
         return value
@@ -133,6 +134,8 @@ def check_one_step_accuracy(answer):
         (1.0 - right / total, "That is the error rate; the accuracy is the fraction right."),
         (test_share, "That is the accuracy on the 450 test images; the exercise asks for the "
                      "1,347 training images."),
+        (means_share, "That is the accuracy of the class means (b); the exercise asks for the "
+                      "example templates (a)."),
         (0.1, "With N = 1 the weights are not 0: z₁ = 2αWx. (z₀ = 0 would give class 0 for "
               "every image, 10 % right.)"),
     ]

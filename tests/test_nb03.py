@@ -252,3 +252,11 @@ SOLUTIONS = [
     (nb03.check_tangent_factor, (-0.8,)),
     (nb03.check_cube_tangent_step, (cube_tangent_step_by_hand,)),
 ]
+
+
+def test_numbers_the_prose_states():
+    """Sections 6 and 8: q = 1 − 2·0.05·2² = 0.6 for the original line; the tanh model
+    2·tanh(y) − 4 inverts x = −3 at y* = artanh(1/2) ≈ 0.549."""
+    assert 1 - 2 * 0.05 * 2.0**2 == pytest.approx(0.6)
+    y_star = np.arctanh(0.5)
+    assert 2 * np.tanh(y_star) - 4 == pytest.approx(-3.0) and y_star == pytest.approx(0.549, abs=5e-4)

@@ -250,11 +250,16 @@ SOLUTIONS = [
 
 
 def test_least_squares_claims_of_section_4():
-    """x = −4 under f(y) = y² has no cause, yet L = (−4 − y²)² has its best fit at y = 0; a flat
-    line (a = 0, x ≠ b) makes L the same for every y: every y minimises it."""
+    """x = 1 under f(y) = (y − 1)² + 2 ≥ 2 has no cause, yet L = (1 − f(y))² has its best fit at
+    y = 1; a flat line (a = 0, x ≠ b) makes L the same for every y: every y minimises it.
+    Exercise 1's solution: x = −1 under y² has its best fit at y = 0."""
     y = np.linspace(-3.0, 3.0, 6001)
-    loss = (-4.0 - y**2) ** 2
-    assert y[np.argmin(loss)] == 0.0 and loss.min() == 16.0
+    f = (y - 1.0) ** 2 + 2.0
+    assert f.min() == 2.0 > 1.0
+    loss = (1.0 - f) ** 2
+    assert y[np.argmin(loss)] == pytest.approx(1.0) and loss.min() == pytest.approx(1.0)
+    assert np.allclose(loss, (1.0 + (y - 1.0) ** 2) ** 2)
+    assert y[np.argmin((-1.0 - y**2) ** 2)] == 0.0
     flat = invlib.inner_loss(invlib.Line(), (0.0, 1.5), 0.5, y)
     assert np.all(flat == (0.5 - 1.5) ** 2)
 

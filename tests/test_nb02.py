@@ -306,3 +306,9 @@ def test_numbers_the_prose_states():
     assert invlib.line.q(0.05, 2.0) == pytest.approx(0.6)
     assert 1 / (2 * 2.0**2) == 0.125 and invlib.stability_limit(2.0) == 0.25
     assert np.finfo(float).max / 1e308 == pytest.approx(1.8, abs=0.005)
+
+
+def test_the_four_regimes_of_section_3():
+    """α = 0.05, 0.125, 0.25, 0.3 give q = 0.6, 0, −1, −1.4 for a = 2."""
+    assert np.allclose([invlib.line.q(alpha, 2.0) for alpha in (0.05, 0.125, 0.25, 0.3)],
+                       [0.6, 0.0, -1.0, -1.4])

@@ -316,3 +316,12 @@ def test_numbers_the_prose_states():
     assert inside.min() == pytest.approx(1.0, abs=2e-4) and inside.max() == pytest.approx(3.0, abs=2e-4)
     assert np.sqrt(0.01) == pytest.approx(0.1)
     assert 4.0 - np.arctanh(0.5) == pytest.approx(3.45, abs=0.01)  # "about 3.45 away"
+
+
+def test_numbers_of_section_6a():
+    """y* = artanh(0.5) ≈ 0.5493 for x = 0.5, and L = (1.5 − tanh y)² > 0.25 for every y: x = 1.5
+    has no minimum, L only approaches 0.25."""
+    assert np.arctanh(0.5) == pytest.approx(0.5493, abs=5e-5)
+    y = np.linspace(-8.0, 8.0, 16_001)
+    loss = (1.5 - np.tanh(y)) ** 2
+    assert np.all(loss > 0.25) and loss[-1] == pytest.approx(0.25, abs=1e-6)

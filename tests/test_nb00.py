@@ -250,10 +250,31 @@ SOLUTIONS = [
 
 
 def test_least_squares_claims_of_section_4():
-    """x = −1 under f(y) = y² has no cause, yet L = (−1 − y²)² has its best fit at y = 0; a flat
-    line (a = 0, x ≠ b) makes L the same for every y: every y minimises it."""
+    """x = 1 under f(y) = (y − 1)² + 2 ≥ 2 has no cause, yet L = (1 − f(y))² has its best fit at
+    y = 1; a flat line (a = 0, x ≠ b) makes L the same for every y: every y minimises it.
+    Exercise 1's solution: x = −1 under y² has its best fit at y = 0."""
     y = np.linspace(-3.0, 3.0, 6001)
-    loss = (-1.0 - y**2) ** 2
-    assert y[np.argmin(loss)] == 0.0 and loss.min() == 1.0
+    f = (y - 1.0) ** 2 + 2.0
+    assert f.min() == 2.0 > 1.0
+    loss = (1.0 - f) ** 2
+    assert y[np.argmin(loss)] == pytest.approx(1.0) and loss.min() == pytest.approx(1.0)
+    assert np.allclose(loss, (1.0 + (y - 1.0) ** 2) ** 2)
+    assert y[np.argmin((-1.0 - y**2) ** 2)] == 0.0
     flat = invlib.inner_loss(invlib.Line(), (0.0, 1.5), 0.5, y)
     assert np.all(flat == (0.5 - 1.5) ** 2)
+
+
+def test_numbers_the_prose_states():
+    """Sections 3.3 and 4: both lines give x = 0 at y = 2, the error grows by 1/a = 5 for
+    a = 0.2, the original's cause of x = 0 is y = 2, and its steps converge for α < 1/a² = 0.25."""
+    for a, b in [(2.0, -4.0), (0.2, -0.4)]:
+        assert a * 2.0 + b == pytest.approx(0.0, abs=1e-15)
+        assert invlib.invert(invlib.Line(), (a, b), 0.0, 2.0, 0.05, 5).y == pytest.approx(2.0)
+    assert 1 / 0.2 == pytest.approx(5.0)
+    problem = invlib.data.original_problem()
+    a, b = problem.theta_true
+    assert (0.0 - b) / a == 2.0
+    assert invlib.stability_limit(a) == 0.25 == 1 / a**2
+    for alpha in (0.24, 0.26):  # just inside and just outside the limit
+        run = invlib.invert(invlib.Line(), (a, b), 0.0, problem.y0_inversion, alpha, 200)
+        assert bool(abs(run.y - 2.0) < 1e-3) == (alpha < 0.25)

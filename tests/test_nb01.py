@@ -179,13 +179,13 @@ def test_curvature_wrong_answers(wrong, phrase):
 def test_curvature_hints_match_finite_differences():
     """The 'value of L' and 'slope' hints really are L(5) and L'(5)."""
     c = nb01.CURVATURE
-    model, theta, h = invlib.Line(), (c["a"], c["b"]), 1e-5
+    model, theta, dy = invlib.Line(), (c["a"], c["b"]), 1e-5
     L = float(invlib.inner_loss(model, theta, c["x"], c["y"]))
-    slope = float(invlib.inner_gradient(model, theta, c["x"], c["y"]))
+    dL_dy = float(invlib.inner_gradient(model, theta, c["x"], c["y"]))
     assert "value of L" in nb01.check_curvature(L).message
-    assert "dL/dy" in nb01.check_curvature(slope).message
-    plus, minus = (float(invlib.inner_loss(model, theta, c["x"], c["y"] + s)) for s in (h, -h))
-    assert (plus - 2 * L + minus) / h**2 == pytest.approx(18.0, rel=1e-4)
+    assert "dL/dy" in nb01.check_curvature(dL_dy).message
+    plus, minus = (float(invlib.inner_loss(model, theta, c["x"], c["y"] + s)) for s in (dy, -dy))
+    assert (plus - 2 * L + minus) / dy**2 == pytest.approx(18.0, rel=1e-4)
 
 
 def test_valley_width_right_answer():
@@ -300,3 +300,28 @@ SOLUTIONS = [
     (nb01.check_valley_width, (1.6,)),
     (nb01.check_square_gradient, (square_loss_gradient,)),
 ]
+
+
+def test_numbers_the_prose_states():
+    """Sections 3 and 4: y* = (0 − (−4))/2 = 2; L = 4 one unit from it; b = −2a puts every
+    valley's bottom at 2; for a = 0.1, L = 0.01 (y − 2)² < 0.01 exactly for 1 < y < 3, and a loss
+    of 0.01 is an error of √0.01 = 0.1 in x."""
+    line = invlib.Line()
+    assert (0.0 - (-4.0)) / 2.0 == 2.0
+    assert invlib.inner_loss(line, (2.0, -4.0), 0.0, 1.0) == invlib.inner_loss(line, (2.0, -4.0), 0.0, 3.0) == 4.0
+    for a in (2.0, 1.0, 0.5, 0.1):
+        assert (0.0 - (-2 * a)) / a == pytest.approx(2.0)
+    y = np.linspace(-4.0, 8.0, 120_001)
+    inside = y[invlib.inner_loss(line, (0.1, -0.2), 0.0, y) < 0.01]
+    assert inside.min() == pytest.approx(1.0, abs=2e-4) and inside.max() == pytest.approx(3.0, abs=2e-4)
+    assert np.sqrt(0.01) == pytest.approx(0.1)
+    assert 4.0 - np.arctanh(0.5) == pytest.approx(3.45, abs=0.01)  # "about 3.45 away"
+
+
+def test_numbers_of_section_6a():
+    """y* = artanh(0.5) ≈ 0.5493 for x = 0.5, and L = (1.5 − tanh y)² > 0.25 for every y: x = 1.5
+    has no minimum, L only approaches 0.25."""
+    assert np.arctanh(0.5) == pytest.approx(0.5493, abs=5e-5)
+    y = np.linspace(-8.0, 8.0, 16_001)
+    loss = (1.5 - np.tanh(y)) ** 2
+    assert np.all(loss > 0.25) and loss[-1] == pytest.approx(0.25, abs=1e-6)

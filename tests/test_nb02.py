@@ -155,17 +155,26 @@ def test_steps_for_reduction_matches_brute_force():
 
 
 def test_converging_alphas_right():
-    assert nb02.check_converging_alphas([0.01, 0.1, 0.125, 0.2])
-    assert nb02.check_converging_alphas((0.2, 0.125, 0.1, 0.01))
-    assert nb02.check_converging_alphas(np.array([0.01, 0.1, 0.125, 0.2]))
+    assert nb02.check_converging_alphas([0.1, 0.25, 0.5, 0.8])
+    assert nb02.check_converging_alphas((0.8, 0.5, 0.25, 0.1))
+    assert nb02.check_converging_alphas(np.array([0.1, 0.25, 0.5, 0.8]))
+
+
+def test_converging_alphas_are_those_whose_runs_converge():
+    """Run each candidate on the line with a = 1: the answer is what the steps really do."""
+    converge = [alpha for alpha in nb02.CANDIDATE_ALPHAS
+                if abs(invlib.invert(invlib.Line(), (1.0, 0.5), 2.0, -3.0, alpha, 200).y - 1.5) < 1e-6]
+    assert converge == [0.1, 0.25, 0.5, 0.8]
+    assert nb02.check_converging_alphas(converge)
 
 
 @pytest.mark.parametrize("answer, says", [
-    ([0.01, 0.1, 0.125, 0.2, 0.25], "bounces"),
-    ([0.01, 0.1, 0.125], "zigzag"),
-    ([0.01, 0.1, 0.2], "single step"),
-    ([0.01, 0.1, 0.125, 0.2, 0.3], "larger"),
-    ([0.01, 0.5], "not one of the candidates"),
+    ([0.1, 0.25, 0.5, 0.8, 1.0], "bounces"),
+    ([0.1, 0.25, 0.5], "zigzag"),
+    ([0.1, 0.25, 0.8], "single step"),
+    ([0.1, 0.25, 0.5, 0.8, 1.2], "larger"),
+    ([0.1], "limit α < 0.25 of the line with a = 2"),
+    ([0.1, 0.3], "not one of the candidates"),
     (0.1, "list"),
     ("0.1", "list"),
 ])
@@ -200,8 +209,8 @@ def test_dashboard_fits_600_pixels(dashboard):
 def test_numbers_quoted_in_the_solutions():
     assert np.isclose(1 / (2 * 3**2), 0.0556, atol=5e-5) and np.isclose(1 / 3**2, 0.111, atol=5e-4)
     assert np.isclose(1 - 2 * 0.1 * 3**2, -0.8)
-    assert np.allclose([1 - 8 * step for step in nb02.CANDIDATE_ALPHAS],
-                       [0.92, 0.2, 0.0, -0.6, -1.0, -1.4])
+    assert np.allclose([1 - 2 * step for step in nb02.CANDIDATE_ALPHAS],
+                       [0.8, 0.5, 0.0, -0.6, -1.0, -1.4])
     assert abs(0.6**28 - 6.1e-7) < 0.05e-7 and 0.36**14 <= 1e-6 < 0.36**13
     assert nb02.steps_for_reduction(0.05, 2.0, 1e6) == 28
     assert abs(np.log(1e6) / -np.log(0.6) - 27.05) < 0.005
@@ -285,6 +294,21 @@ SOLUTIONS = [
     (nb02.check_one_step_alpha, (1 / 18,)),
     (nb02.check_q, (-0.8,)),
     (nb02.check_steps, (28,)),
-    (nb02.check_converging_alphas, ([0.01, 0.1, 0.125, 0.2],)),
+    (nb02.check_converging_alphas, ([0.1, 0.25, 0.5, 0.8],)),
     (nb02.check_predictor, (predict,)),
 ]
+
+
+def test_numbers_the_prose_states():
+    """Sections 2–4: f(2) = 0 for f(y) = 2y − 4; q = 1 − 2·0.05·4 = 0.6; for a = 2 the special
+    widths 1/(2a²) = 0.125 and 1/a² = 0.25; the largest float is ≈ 1.8·10³⁰⁸."""
+    assert 2 * 2.0 - 4 == 0.0
+    assert invlib.line.q(0.05, 2.0) == pytest.approx(0.6)
+    assert 1 / (2 * 2.0**2) == 0.125 and invlib.stability_limit(2.0) == 0.25
+    assert np.finfo(float).max / 1e308 == pytest.approx(1.8, abs=0.005)
+
+
+def test_the_four_regimes_of_section_3():
+    """α = 0.05, 0.125, 0.25, 0.3 give q = 0.6, 0, −1, −1.4 for a = 2."""
+    assert np.allclose([invlib.line.q(alpha, 2.0) for alpha in (0.05, 0.125, 0.25, 0.3)],
+                       [0.6, 0.0, -1.0, -1.4])

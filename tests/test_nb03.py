@@ -252,3 +252,23 @@ SOLUTIONS = [
     (nb03.check_tangent_factor, (-0.8,)),
     (nb03.check_cube_tangent_step, (cube_tangent_step_by_hand,)),
 ]
+
+
+def test_numbers_the_prose_states():
+    """Sections 6 and 8: q = 1 − 2·0.05·2² = 0.6 for the original line; the tanh model
+    2·tanh(y) − 4 inverts x = −3 at y* = artanh(1/2) ≈ 0.549."""
+    assert 1 - 2 * 0.05 * 2.0**2 == pytest.approx(0.6)
+    y_star = np.arctanh(0.5)
+    assert 2 * np.tanh(y_star) - 4 == pytest.approx(-3.0) and y_star == pytest.approx(0.549, abs=5e-4)
+
+
+def test_the_finite_difference_error_section_7_predicts():
+    """Section 7: with Δθ = 10⁻⁶ the central difference of the line's path is within about 10⁻¹⁰
+    of the exact tangents (truncation ~Δθ², rounding ~10⁻¹⁶/Δθ)."""
+    problem = invlib.data.original_problem()
+    theta = np.array(problem.theta_true)
+    args = (0.0, problem.y0_inversion, problem.alpha, problem.n_steps)
+    fd = invlib.finite_difference(lambda th: invlib.invert(invlib.Line(), th, *args).path, theta,
+                                  delta_theta=1e-6)
+    _, exact = invlib.unroll_path(invlib.Line(), theta, *args)
+    assert np.max(np.abs(fd - exact)) < 1e-9

@@ -88,16 +88,16 @@ def check_steps(answer):
                            f"the error is 0.6^{n - 1} = {q**(n - 1):.3g} ≤ 10⁻⁶.")
 
 
-#: Exercise 4: the candidate steps for a = 2 (1/a² = 0.25).
-CANDIDATE_ALPHAS = (0.01, 0.1, 0.125, 0.2, 0.25, 0.3)
+#: Exercise 4: the candidate steps for a = 1 (1/a² = 1).
+CANDIDATE_ALPHAS = (0.1, 0.25, 0.5, 0.8, 1.0, 1.2)
 
 
 @exercise
 def check_converging_alphas(answer):
-    """Exercise 4: which of CANDIDATE_ALPHAS converge for a = 2? (|1 − 8α| < 1: 0 < α < 0.25.)"""
-    a = 2.0
+    """Exercise 4: which of CANDIDATE_ALPHAS converge for a = 1? (|1 − 2α| < 1: 0 < α < 1.)"""
+    a = 1.0
     if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
-        return Feedback(False, "give a list of the α values that converge, e.g. [0.01, 0.1].")
+        return Feedback(False, "give a list of the α values that converge, e.g. [0.1, 0.25].")
     chosen = []
     for item in answer:
         value = as_number(item, "each α")
@@ -110,7 +110,10 @@ def check_converging_alphas(answer):
     chosen = set(chosen)
     right = {c for c in CANDIDATE_ALPHAS if abs(line.q(c, a)) < 1.0}
     if chosen == right:
-        return Feedback(True, f"{sorted(right)}: exactly the α with 0 < α < 1/a² = 0.25.")
+        return Feedback(True, f"{sorted(right)}: exactly the α with 0 < α < 1/a² = 1.")
+    if chosen and chosen == {c for c in CANDIDATE_ALPHAS if c < 0.25}:
+        return Feedback(False, "that is the limit α < 0.25 of the line with a = 2; here a = 1, so "
+                               "q = 1 − 2α and the limit is 1/a² = 1.")
     problems = []
     for c in sorted(chosen - right):
         q = line.q(c, a)

@@ -52,16 +52,16 @@ def check_closed_form_g5(answer):
     wrong_star = (x + b) / a
     hints = [
         (y_star + q ** (n - 1) * (g0 - y_star),
-         "that is g_4: after n steps the offset g_0 − y* has been multiplied by q five times (qⁿ, n = 5)."),
+         "that is g_4: after n steps the distance g_0 − y* has been multiplied by q five times (qⁿ, n = 5)."),
         (y_star + q ** (n + 1) * (g0 - y_star),
-         "that is g_6: after n steps the offset g_0 − y* has been multiplied by q five times (qⁿ, n = 5)."),
+         "that is g_6: after n steps the distance g_0 − y* has been multiplied by q five times (qⁿ, n = 5)."),
         (y_star + (1.0 - alpha * a * a) ** n * (g0 - y_star),
          "q should be 1 − 2αa²: the loss derivative ∂L/∂y carries a factor 2."),
         (wrong_star + q**n * (g0 - wrong_star),
          "the fixed point is y* = (x − b)/a, where a·y* + b = x; you used (x + b)/a."),
-        (q**n * (g0 - y_star), "you have the offset qⁿ(g_0 − y*) but forgot to add the fixed point y*."),
-        (y_star + q**n * g0, "the part that shrinks is the offset g_0 − y*, not g_0 itself."),
-        (y_star, "that is y*, the limit n → ∞; after 5 steps a small offset qⁿ(g_0 − y*) remains."),
+        (q**n * (g0 - y_star), "you have the distance qⁿ(g_0 − y*) but forgot to add the fixed point y*."),
+        (y_star + q**n * g0, "the part that shrinks is the distance g_0 − y*, not g_0 itself."),
+        (y_star, "that is y*, the limit n → ∞; after 5 steps a small distance qⁿ(g_0 − y*) remains."),
     ]
     return check_number(answer, expected, "g_5", hints=hints)
 
@@ -106,7 +106,7 @@ def _cube_model():
 
 
 def _cube_steps(model, factor_rule, direct_rule):
-    """(factor·t + direct) for each state, with the step's pieces from L's derivatives."""
+    """(factor·tangent + direct) for each state, with the step's pieces from L's derivatives."""
     rows = []
     for g, da, db, x, a, b, alpha in CUBE_STATES:
         _, l_yy, l_yth = model.loss_derivatives(x, g, (a, b))

@@ -213,6 +213,15 @@ def test_semi_convergence_on_the_notebooks_problem(problem):
     assert round(errors[3], 3) == 0.243 and round(errors[4], 3) == 0.200  # exercise 4
 
 
+def test_the_aims_numbers(problem):
+    """The aim, before any output: 2.5 % of noise becomes an error hundreds of thousands of
+    times larger than the signal."""
+    K, y, x, delta, _, _ = problem
+    assert round(100 * delta / np.linalg.norm(K @ y), 1) == 2.5
+    ratio = np.linalg.norm(np.linalg.solve(K, x) - y) / np.linalg.norm(y)
+    assert 1e5 <= ratio < 1e6
+
+
 def test_tikhonov_numbers(problem):
     K, y, x, delta, _, alpha = problem
     error = lambda g: np.linalg.norm(linear.tikhonov(K, x, g) - y)

@@ -314,6 +314,8 @@ def test_slope_right(answer):
     (0.4992, "Off by one"),
     (0.004, "left of the start"),
     (-0.496, "wrong sign"),
+    (0.499, "Off by one step"),    # (1 − q⁴)/a = 0.4992, typed to three digits
+    (1.98, "Divide by a"),         # a(1 − q³) = 1.984, typed to three digits
     (0.3, "too small"),
     ([0.496], "single number"),
 ])

@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import data, inversion, line, training
 from ..models import Line
-from . import Feedback, check_number, exercise, learner_result
+from . import Feedback, as_number, check_number, exercise, learner_result, rounds_to
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: T with one inner step
@@ -142,7 +142,13 @@ def check_slope(answer):
         (q**n / a, "q^N is what is left of the start; the slope comes from the part that moved "
                    "towards y*, 1 − q^N."),
     ]
-    return check_number(answer, expected_slope(), "the slope", rtol=1e-4, hints=hints)
+    expected = expected_slope()
+    value = as_number(answer, "the slope")
+    if not isinstance(value, Feedback) and not rounds_to(value, expected):
+        for wrong, explanation in hints:  # a wrong value typed to three digits is named too
+            if rounds_to(value, wrong):
+                return Feedback(False, explanation)
+    return check_number(answer, expected, "the slope", rtol=1e-4, hints=hints)
 
 
 # --------------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 Tikhonov minimises ‖x − K y‖² + γ‖y‖²; Landweber runs the series' own gradient descent on
 L(y) = ‖x − K y‖², g_{n+1} = g_n + 2α Kᵀ(x − K g_n), and stops after N steps; learned steps
-give every step its own α_k and train them through the N steps. With the SVD
-K = Σ sᵢ uᵢ vᵢᵀ all three are filtered inverses y = Σ φᵢ (uᵢᵀx)/sᵢ vᵢ; N steps damp the
-small sᵢ as γ = 1/(2αN) does. The example operator is a 1-d Gaussian blur on [0, 1].
+give every step its own α_n and train them through the N steps. With the SVD
+K = Σ √λⱼ uⱼ vⱼᵀ (λⱼ the eigenvalues of KᵀK) all three are filtered inverses
+y = Σ φⱼ (uⱼᵀx)/√λⱼ vⱼ; N steps damp the small λⱼ as γ = 1/(2αN) does. The example operator
+is a 1-d Gaussian blur on [0, 1]; the residual of an iterate is r = x − K g.
 Core floor: numpy only.
 """
 
@@ -26,7 +27,7 @@ class LinearProblem(NamedTuple):
 
 
 class StepTraining(NamedTuple):
-    """Learned step sizes α₁ … α_N and the error E before each epoch and after the last."""
+    """Learned step sizes α₁ … α_N and the mean squared error T/m before each epoch and after the last."""
 
     alphas: np.ndarray
     errors: np.ndarray
@@ -38,7 +39,7 @@ class StepTraining(NamedTuple):
 def _operator(K):
     K = _validate.finite_array(K, "K")
     if K.ndim != 2:
-        raise ValueError(f"K must be a 2-d matrix of shape (m, n), got shape {K.shape}")
+        raise ValueError(f"K must be a 2-d matrix (rows, columns), got shape {K.shape}")
     if not np.any(K):
         raise ValueError("K is all zeros: x does not depend on y and nothing can be inverted")
     return K
@@ -55,7 +56,7 @@ def _vector(v, length, name, what):
 def _rows(V, length, name, what, n_rows=None):
     V = _validate.finite_array(V, name)
     if V.ndim != 2 or V.shape[1] != length or (n_rows is not None and V.shape[0] != n_rows):
-        rows = "B" if n_rows is None else n_rows
+        rows = "B" if n_rows is None else n_rows  # B: how many rows (pairs) are given
         raise ValueError(f"{name} must have shape ({rows}, {length}), one {what} per row, "
                          f"got shape {V.shape}")
     return V
@@ -80,21 +81,21 @@ def _check_finite(values, what, remedy):
 
 
 def grid(n):
-    """The n cell centres tᵢ = (i + ½)/n of [0, 1]."""
+    """The n = D cell centres ξⱼ = (j − ½)/D of [0, 1], j = 1 … D."""
     n = _validate.count(n, "n", 1, 100_000)
     return (np.arange(n) + 0.5) / n
 
 
 def blur_operator(n, width):
-    """Gaussian blur Kᵢⱼ = exp(−(tᵢ − tⱼ)²/(2w²)) / (n w √(2π)), w = width on [0, 1]."""
-    t = grid(n)
+    """Gaussian blur K_jj′ = exp(−(ξⱼ − ξⱼ′)²/(2ω²)) / (D ω √(2π)), ω = width on [0, 1], D = n."""
+    xi = grid(n)
     width = _validate.positive_number(width, "width")
-    d = t[:, None] - t[None, :]
-    return np.exp(-0.5 * (d / width) ** 2) / (n * width * np.sqrt(2.0 * np.pi))
+    distance = xi[:, None] - xi[None, :]
+    return np.exp(-0.5 * (distance / width) ** 2) / (n * width * np.sqrt(2.0 * np.pi))
 
 
 def bumps(t, centres, heights, widths):
-    """A sum of Gaussian bumps y(t) = Σ h_k exp(−(t − c_k)²/(2 w_k²))."""
+    """A sum of Gaussian bumps at the positions t: Σ over bumps of height·exp(−(t − centre)²/(2·width²))."""
     t = _validate.finite_array(t, "t")
     c, h, w = (np.atleast_1d(_validate.finite_array(v, name))
                for v, name in ((centres, "centres"), (heights, "heights"), (widths, "widths")))
@@ -114,8 +115,8 @@ def blur_problem(n=100, width=0.02, noise=0.01, seed=0):
     K = blur_operator(n, width)
     noise = _validate.positive_number(noise, "noise")
     y = true_cause(n)
-    e = noise * np.random.default_rng(seed).standard_normal(n)
-    return LinearProblem(K, y, K @ y + e, float(np.linalg.norm(e)))
+    noise_vector = noise * np.random.default_rng(seed).standard_normal(n)  # σε
+    return LinearProblem(K, y, K @ y + noise_vector, float(np.linalg.norm(noise_vector)))
 
 
 def blur_pairs(count, n=100, width=0.02, noise=0.01, seed=1):
@@ -134,24 +135,24 @@ def blur_pairs(count, n=100, width=0.02, noise=0.01, seed=1):
 
 
 def stability_limit(K):
-    """The largest stable Landweber step: 0 < α < 1/‖K‖² = 1/s₁²."""
+    """The largest stable Landweber step: 0 < α < 1/‖K‖² = 1/λ₁ (λ₁ the largest eigenvalue of KᵀK)."""
     K = _operator(K)
     return 1.0 / np.linalg.norm(K, 2) ** 2
 
 
 def landweber_filter(s, alpha, n_steps):
-    """Landweber's filter factors φᵢ = 1 − (1 − 2α sᵢ²)^N for singular values s."""
+    """Landweber's filter factors φⱼ = 1 − (1 − 2αλⱼ)^N, from the singular values s = √λⱼ."""
     s = _validate.finite_array(s, "s")
     alpha = _validate.positive_number(alpha, "alpha")
     n_steps = _validate.count(n_steps, "n_steps", 0, MAX_STEPS)
     a = 2.0 * alpha * s**2
     with np.errstate(over="ignore", invalid="ignore"):  # the unused branch may be NaN
-        tiny = -np.expm1(n_steps * np.log1p(-np.minimum(a, 0.5)))  # keeps digits for tiny sᵢ
+        tiny = -np.expm1(n_steps * np.log1p(-np.minimum(a, 0.5)))  # keeps digits for tiny λⱼ
         return np.where(a < 0.5, tiny, 1.0 - (1.0 - a) ** n_steps)
 
 
 def tikhonov_filter(s, gamma):
-    """Tikhonov's filter factors φᵢ = sᵢ²/(sᵢ² + γ) (0 where sᵢ = 0)."""
+    """Tikhonov's filter factors φⱼ = λⱼ/(λⱼ + γ) from the singular values s = √λⱼ (0 where λⱼ = 0)."""
     s = _validate.finite_array(s, "s")
     gamma = _gamma(gamma)
     s2 = s**2
@@ -159,7 +160,7 @@ def tikhonov_filter(s, gamma):
 
 
 def learned_filter(s, alphas):
-    """The filter factors of steps α₁ … α_N: φᵢ = 1 − Πₖ (1 − 2α_k sᵢ²)."""
+    """The filter factors of steps α₁ … α_N: φⱼ = 1 − Πₙ (1 − 2α_n λⱼ), from the singular values s = √λⱼ."""
     s = _validate.finite_array(s, "s")
     alphas = _validate.finite_array(alphas, "alphas")
     if alphas.ndim != 1:
@@ -169,15 +170,16 @@ def learned_filter(s, alphas):
 
 
 def filtered_solution(K, x, phi):
-    """The filtered inverse y = Σ φᵢ (uᵢᵀx)/sᵢ vᵢ (terms with sᵢ = 0 left out)."""
+    """The filtered inverse y = Σ φⱼ (uⱼᵀx)/√λⱼ vⱼ (terms with λⱼ = 0 left out)."""
     K = _operator(K)
     x = _vector(x, K.shape[0], "x", "one value per row of K")
-    U, s, Vt = np.linalg.svd(K, full_matrices=False)
+    U, singular_values, Vt = np.linalg.svd(K, full_matrices=False)
     phi = _validate.finite_array(phi, "phi")
-    if phi.shape not in ((), s.shape):
-        raise ValueError(f"phi must hold one factor per singular value, shape {s.shape}, "
-                         f"got shape {phi.shape}")
-    coefficients = np.divide(phi * (U.T @ x), s, out=np.zeros_like(s), where=s > 0)
+    if phi.shape not in ((), singular_values.shape):
+        raise ValueError(f"phi must hold one factor per singular value, shape "
+                         f"{singular_values.shape}, got shape {phi.shape}")
+    coefficients = np.divide(phi * (U.T @ x), singular_values, out=np.zeros_like(singular_values),
+                             where=singular_values > 0)
     return Vt.T @ coefficients
 
 
@@ -192,13 +194,13 @@ def _gamma(gamma):
 
 
 def tikhonov(K, x, gamma):
-    """Tikhonov's y_γ = argmin ‖x − K y‖² + γ‖y‖² = Σ sᵢ/(sᵢ² + γ) (uᵢᵀx) vᵢ."""
+    """Tikhonov's y_γ = argmin ‖x − K y‖² + γ‖y‖² = Σ √λⱼ/(λⱼ + γ) (uⱼᵀx) vⱼ."""
     K = _operator(K)
     return filtered_solution(K, x, tikhonov_filter(np.linalg.svd(K, compute_uv=False), gamma))
 
 
 def landweber(K, x, alpha, n_steps, y0=None):
-    """Landweber's iterates g_{n+1} = g_n + 2α Kᵀ(x − K g_n), g_0 = y0; all N + 1 of them."""
+    """Landweber's iterates g_{n+1} = g_n + 2α Kᵀ(x − K g_n), g₀ = y0; all N + 1 of them."""
     K = _operator(K)
     x = _vector(x, K.shape[0], "x", "one value per row of K")
     g = np.zeros(K.shape[1]) if y0 is None else _vector(y0, K.shape[1], "y0", "one per column of K")
@@ -212,7 +214,7 @@ def landweber(K, x, alpha, n_steps, y0=None):
 
 
 def discrepancy_stop(K, x, delta, alpha, tau=1.1, max_steps=10_000):
-    """The first N with ‖x − K g_N‖ ≤ τδ for Landweber's steps from g_0 = 0."""
+    """The first N whose residual r = x − K g_N has ‖r‖ ≤ τδ, for Landweber's steps from g₀ = 0."""
     K = _operator(K)
     x = _vector(x, K.shape[0], "x", "one value per row of K")
     target = _validate.positive_number(tau, "tau") * _validate.positive_number(delta, "delta")
@@ -220,29 +222,30 @@ def discrepancy_stop(K, x, delta, alpha, tau=1.1, max_steps=10_000):
     max_steps = _validate.count(max_steps, "max_steps", 0, MAX_STEPS)
     g = np.zeros(K.shape[1])
     for n in range(max_steps + 1):
-        r = x - K @ g
-        if np.linalg.norm(r) <= target:
+        residual = x - K @ g  # r = x − K g_n
+        if np.linalg.norm(residual) <= target:
             return n
-        g = g + 2.0 * alpha * (K.T @ r)
+        g = g + 2.0 * alpha * (K.T @ residual)
     raise ValueError(
-        f"the residual ‖x − K g_N‖ = {np.linalg.norm(r):.4g} at N = max_steps = {max_steps} is "
+        f"the residual ‖x − K g_N‖ = {np.linalg.norm(residual):.4g} at N = max_steps = {max_steps} is "
         f"still above tau·delta = {target:.4g}: raise max_steps (or tau or alpha)")
 
 
 def discrepancy_gamma(K, x, delta, tau=1.1):
-    """The γ with ‖x − K y_γ‖ = τδ (discrepancy principle), by bisection in log γ."""
+    """The γ whose residual r = x − K y_γ has ‖r‖ = τδ (discrepancy principle), by bisection in log γ."""
     K = _operator(K)
     x = _vector(x, K.shape[0], "x", "one value per row of K")
     target = _validate.positive_number(tau, "tau") * _validate.positive_number(delta, "delta")
-    U, s, _ = np.linalg.svd(K, full_matrices=False)
-    c = U.T @ x
-    outside = max(float(x @ x - c @ c), 0.0)  # ‖x‖² outside the range of K
+    U, singular_values, _ = np.linalg.svd(K, full_matrices=False)
+    lam = singular_values**2  # the eigenvalues λⱼ of KᵀK
+    coefficients = U.T @ x
+    outside = max(float(x @ x - coefficients @ coefficients), 0.0)  # ‖x‖² outside the range of K
 
-    def residual(log_gamma):  # ‖x − K y_γ‖ = ‖(γ/(sᵢ² + γ)) uᵢᵀx‖ ⊕ the outside part
+    def residual(log_gamma):  # ‖r‖ = ‖x − K y_γ‖ = ‖(γ/(λⱼ + γ)) uⱼᵀx‖ ⊕ the outside part
         gamma = np.exp(log_gamma)
-        return np.sqrt(np.sum((gamma / (s**2 + gamma) * c) ** 2) + outside)
+        return np.sqrt(np.sum((gamma / (lam + gamma) * coefficients) ** 2) + outside)
 
-    low, high = np.log(s[0] ** 2) - 80.0, np.log(s[0] ** 2) + 80.0
+    low, high = np.log(lam[0]) - 80.0, np.log(lam[0]) + 80.0
     if not residual(low) < target < residual(high):
         raise ValueError(
             f"no gamma meets ‖x − K y_γ‖ = tau·delta = {target:.4g}: the residual runs from "
@@ -258,49 +261,50 @@ def discrepancy_gamma(K, x, delta, tau=1.1):
 
 def _learned_inputs(K, X, alphas, Y=None, name="alphas"):
     K = _operator(K)
-    X = _rows(X, K.shape[0], "X", "observation x (length m)")
+    X = _rows(X, K.shape[0], "X", f"observation x (length {K.shape[0]})")
     alphas = _validate.finite_array(alphas, name)
     if alphas.ndim != 1:
         raise ValueError(f"{name} must be a 1-d array α₁ … α_N, got shape {alphas.shape}")
     if Y is not None:
-        Y = _rows(Y, K.shape[1], "Y", "cause y (length n)", n_rows=X.shape[0])
+        Y = _rows(Y, K.shape[1], "Y", f"cause y (length {K.shape[1]})", n_rows=X.shape[0])
     return K, X, alphas, Y
 
 
 def learned_path(K, X, alphas):
-    """The iterates g_k = g_{k−1} + 2α_k Kᵀ(x − K g_{k−1}) from g_0 = 0 for every row x of X."""
+    """The iterates g_n = g_{n−1} + 2α_n Kᵀ(x − K g_{n−1}) from g₀ = 0 for every row x of X."""
     K, X, alphas, _ = _learned_inputs(K, X, alphas)
-    A, B = K.T @ K, X @ K  # rows of Kᵀx; the step is g ← g + 2α_k (Kᵀx − KᵀK g)
+    A, B = K.T @ K, X @ K  # B: rows of Kᵀx; the step is g ← g + 2α_n (Kᵀx − KᵀK g)
     path = np.zeros((alphas.size + 1, X.shape[0], K.shape[1]))
     with np.errstate(over="ignore", invalid="ignore"):
-        for k, alpha in enumerate(alphas):
-            path[k + 1] = path[k] + 2.0 * alpha * (B - path[k] @ A)
-    _check_finite(path, "the iterates", "the alphas are too large (some |1 − 2α_k sᵢ²| ≫ 1)")
+        for n, alpha in enumerate(alphas):
+            path[n + 1] = path[n] + 2.0 * alpha * (B - path[n] @ A)
+    _check_finite(path, "the iterates", "the alphas are too large (some |1 − 2α_n λⱼ| ≫ 1)")
     return path
 
 
 def step_error(K, X, Y, alphas):
-    """The reconstruction error E(α₁ … α_N) = (1/B) Σᵢ ‖g_N(xᵢ) − yᵢ‖² over the B rows."""
+    """The mean squared error T/m = (1/m) Σᵢ ‖g_N(xᵢ) − yᵢ‖² over the m pairs (rows), T the training loss."""
     K, X, alphas, Y = _learned_inputs(K, X, alphas, Y)
     return float(np.mean(np.sum((learned_path(K, X, alphas)[-1] - Y) ** 2, axis=1)))
 
 
 def step_error_gradient(K, X, Y, alphas):
-    """E and ∂E/∂α_k = Σᵢ λ_kᵀ 2Kᵀ(xᵢ − K g_{k−1}) by reverse mode, λ_{k−1} = (I − 2α_k KᵀK) λ_k."""
+    """T/m and its gradient ∂(T/m)/∂α_n = Σᵢ ψ_nᵀ 2Kᵀ(xᵢ − K g_{n−1}) by reverse mode, ψ_{n−1} = (I − 2α_n KᵀK) ψ_n."""
     K, X, alphas, Y = _learned_inputs(K, X, alphas, Y)
     path = learned_path(K, X, alphas)
     A, B = K.T @ K, X @ K
-    lam = 2.0 * (path[-1] - Y) / X.shape[0]  # λ_N = ∂E/∂g_N, one row per pair
+    adjoint = 2.0 * (path[-1] - Y) / X.shape[0]  # ψ_N = ∂(T/m)/∂g_N, one row per pair
     gradient = np.empty_like(alphas)
-    for k in range(alphas.size, 0, -1):  # step k maps g_{k−1} to g_k with α_k = alphas[k − 1]
-        gradient[k - 1] = 2.0 * np.sum(lam * (B - path[k - 1] @ A))
-        lam = lam - 2.0 * alphas[k - 1] * (lam @ A)
+    for n in range(alphas.size, 0, -1):  # step n maps g_{n−1} to g_n with α_n = alphas[n − 1]
+        gradient[n - 1] = 2.0 * np.sum(adjoint * (B - path[n - 1] @ A))
+        adjoint = adjoint - 2.0 * alphas[n - 1] * (adjoint @ A)
     return float(np.mean(np.sum((path[-1] - Y) ** 2, axis=1))), gradient
 
 
 def train_steps(K, X, Y, alphas0, beta, n_epochs):
-    """Gradient descent on log E over u = log α (α_k > 0, β unitless): u ← u − β α ⊙ ∂E/∂α / E."""
-    # The steps commute (E is symmetric in the α_k): equal α's get equal gradients and stay equal.
+    """Gradient descent on log T over u = log α (α_n > 0, β unitless): u ← u − β α ⊙ ∂T/∂α / T."""
+    # The steps commute (T is symmetric in the α_n): equal α's get equal gradients and stay equal.
+    # T/m in place of T gives the same steps: log(T/m) = log T − log m.
     K, X, alphas, Y = _learned_inputs(K, X, alphas0, Y, name="alphas0")
     if np.any(alphas <= 0):
         raise ValueError(f"alphas0 must all be > 0 (the trainer works on log α), got {alphas}")

@@ -251,11 +251,11 @@ def test_gradient_cases_are_unseen_and_stable():
 def test_expected_values():
     """The numbers the exercises' solutions state."""
     assert abs(nb04.expected_training_loss() - 0.72) < 1e-12
-    assert abs(nb04.expected_dT_db() - 2.5) < 0.01
+    assert abs(nb04.expected_dT_db() + 2.5) < 0.01
     problem = invlib.data.original_problem()
     _, gradient = invlib.training_gradient(invlib.Line(), nb04.SIGN_THETA, problem.x, problem.y,
                                            problem.y0_training, 0.05, 20)
-    assert np.allclose(gradient, (-1.24, 2.50), rtol=0, atol=0.005)
+    assert np.allclose(gradient, (-1.25, -2.50), rtol=0, atol=0.005)
     assert abs(nb04.expected_slope() - 0.496) < 1e-12
 
 
@@ -271,7 +271,7 @@ def test_training_loss_right(answer):
     (3.92, "uphill"),
     (1.28, "half as long"),
     (2.0, "no step at all"),
-    (1.2, "|r_i|"),
+    (1.2, "|yᵢ − hᵢ|"),
     (-0.72, "wrong sign"),
     (0.5, "too small"),
     ("0.72", "single number"),
@@ -282,16 +282,16 @@ def test_training_loss_wrong(answer, words):
     assert not feedback and words in feedback.message
 
 
-@pytest.mark.parametrize("answer", ["positive", " Positive ", "+", 1, 2.5])
+@pytest.mark.parametrize("answer", ["negative", " Negative ", "-", -1, -2.5])
 def test_sign_right(answer):
     assert nb04.check_sign_dT_db(answer)
 
 
 @pytest.mark.parametrize("answer, words", [
-    ("negative", "Mind the sign"),
-    (-1, "Mind the sign"),
-    (0, "residuals sum to 0"),
-    ("zero", "residuals sum to 0"),
+    ("positive", "Mind the signs"),
+    (1, "Mind the signs"),
+    (0, "sum to 0"),
+    ("zero", "sum to 0"),
     ("maybe", "Answer with"),
     (True, "Answer with"),
 ])
@@ -314,6 +314,8 @@ def test_slope_right(answer):
     (0.4992, "Off by one"),
     (0.004, "left of the start"),
     (-0.496, "wrong sign"),
+    (0.499, "Off by one step"),    # (1 − q⁴)/a = 0.4992, typed to three digits
+    (1.98, "Divide by a"),         # a(1 − q³) = 1.984, typed to three digits
     (0.3, "too small"),
     ([0.496], "single number"),
 ])
@@ -326,7 +328,7 @@ def test_slope_wrong(answer, words):
 # gives each to its check and keeps them out of the notebook's outputs.
 SOLUTIONS = [
     (nb04.check_training_loss, (0.72,)),
-    (nb04.check_sign_dT_db, ("positive",)),
+    (nb04.check_sign_dT_db, ("negative",)),
     (nb04.check_slope, (0.496,)),
     (nb04.check_training_gradient, (training_gradient_by_hand,)),
 ]

@@ -136,12 +136,14 @@ def test_biased_slope_check():
     assert nb05.expected_biased_slope() == pytest.approx(0.56)
     assert nb05.check_biased_slope(0.56)
     assert nb05.check_biased_slope(0.5600001)
-    # the solution's numbers: c = aV/(a²V + σ²) = 1.5/0.84, and â is 12 % too large
+    # the solution's numbers: s = aV/(a²V + σ²) = 1.5/0.84, and â is 12 % too large
     assert 1.5 / 0.84 == pytest.approx(1.786, abs=5e-4)
     assert nb05.expected_biased_slope() / nb05.BIAS_A == pytest.approx(1.12)
     wrong = {0.5: "true slope", 1.5 / 0.84: "inverse", 0.44: "other way", 0.7: "squared",
              1.04: "denominator", 0.62: "a·V", 0.53: "lost the a", 0.68: "lost Var y",
-             1.5 / 3.09: "classical", "0.56": "single number", 0.6: "too large"}
+             1.5 / 3.09: "classical", "0.56": "single number", 0.6: "too large",
+             # wrong values typed to the precision the solution uses are named, too
+             1.786: "inverse", 1.79: "inverse", 0.485: "classical", 0.440: "other way"}
     for answer, phrase in wrong.items():
         feedback = nb05.check_biased_slope(answer)
         assert not feedback and phrase in feedback.message, (answer, feedback.message)
@@ -150,32 +152,35 @@ def test_biased_slope_check():
 def test_better_estimator_check():
     errors = nb05.prediction_errors()
     # the numbers quoted in the notebook's solution (medians over the training sets)
-    assert errors["inside", "trained"] == pytest.approx(0.061, abs=5e-4)
-    assert errors["inside", "classical"] == pytest.approx(0.064, abs=5e-4)
-    assert errors["outside", "trained"] == pytest.approx(0.082, abs=5e-4)
-    assert errors["outside", "classical"] == pytest.approx(0.068, abs=5e-4)
-    assert nb05.check_better_estimator("trained", "classical")
-    assert nb05.check_better_estimator("Inverse regression", "forward")
-    both_wrong = nb05.check_better_estimator("classical", "trained")
+    assert errors["inside", "trained"] == pytest.approx(0.0066, abs=5e-5)
+    assert errors["inside", "classical"] == pytest.approx(0.052, abs=5e-4)
+    assert errors["outside", "trained"] == pytest.approx(0.022, abs=5e-4)
+    assert errors["outside", "classical"] == pytest.approx(0.429, abs=5e-4)
+    # the solution's limit of the attenuated classical slope, aV/(V + σ²) with V = 4/3
+    assert 2 * (4 / 3) / (4 / 3 + 0.25) == pytest.approx(1.68, abs=5e-3)
+    assert nb05.check_better_estimator("trained", "trained")
+    assert nb05.check_better_estimator("Inverse regression", "y on x")
+    both_wrong = nb05.check_better_estimator("classical", "classical")
     assert not both_wrong and "Inside" in both_wrong.message and "Outside" in both_wrong.message
-    outside_wrong = nb05.check_better_estimator("trained", "trained")
+    outside_wrong = nb05.check_better_estimator("trained", "classical")  # section 5's answer
     assert not outside_wrong and "Outside" in outside_wrong.message
-    assert "Inside" not in outside_wrong.message
+    assert "Inside" not in outside_wrong.message and "noise in x" in outside_wrong.message
     unreadable = nb05.check_better_estimator(1, "classical")
     assert not unreadable and "'trained' or 'classical'" in unreadable.message
 
 
 def test_amplification_check():
-    assert nb05.check_amplification(0.2)
+    assert nb05.check_amplification(0.6)
     assert 1 / nb05.AMPLIFY_A == pytest.approx(20)  # "20 times larger" in the solution
-    wrong = {0.01: "divides by a", 0.0005: "do not multiply", 0.04: "variance", 4.0: "once",
-             5.0: "Upside down", 20.0: "amplification factor", -0.2: "sign", 0.3: "too large"}
+    wrong = {0.03: "divides by a", 0.0015: "do not multiply", 0.36: "variance", 12.0: "once",
+             1.667: "Upside down", 5 / 3: "Upside down", 20.0: "amplification factor",
+             -0.6: "sign", 0.7: "too large", 0.360: "variance"}
     for answer, phrase in wrong.items():
         feedback = nb05.check_amplification(answer)
         assert not feedback and phrase in feedback.message, (answer, feedback.message)
-    x_obs, _ = invlib.data.line_data(10_000, theta=(0.05, -4.0), noise=0.01, y_range=(1, 1),
+    x_obs, _ = invlib.data.line_data(10_000, theta=(0.05, -4.0), noise=0.03, y_range=(1, 1),
                                      seed=0)
-    assert np.std((x_obs + 4.0) / 0.05) == pytest.approx(0.2, rel=0.02)
+    assert np.std((x_obs + 4.0) / 0.05) == pytest.approx(0.6, rel=0.02)
 
 
 def test_expected_error_is_the_average_over_test_data():
@@ -234,9 +239,9 @@ def test_line_of_y_on_x_check(function, words):
 # gives each to its check and keeps them out of the notebook's outputs.
 SOLUTIONS = [
     (nb05.check_biased_slope, (0.56,)),
-    (nb05.check_better_estimator, ("trained", "classical")),
+    (nb05.check_better_estimator, ("trained", "trained")),
     (nb05.check_line_of_y_on_x, (line_of_y_on_x,)),
-    (nb05.check_amplification, (0.2,)),
+    (nb05.check_amplification, (0.6,)),
 ]
 
 

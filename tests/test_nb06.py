@@ -25,8 +25,8 @@ def dashboard():
 @pytest.fixture(scope="module")
 def problem():
     K, y, x, delta = linear.blur_problem()
-    s = np.linalg.svd(K, compute_uv=False)
-    return K, y, x, delta, s, 0.5 / s[0] ** 2
+    singular_values = np.linalg.svd(K, compute_uv=False)  # √λⱼ
+    return K, y, x, delta, singular_values, 0.5 / singular_values[0] ** 2  # α = 0.5/λ₁
 
 
 # --- the dashboard --------------------------------------------------------------------------
@@ -92,7 +92,7 @@ def test_messages(dashboard, fraction, says):
     message = dashboard.update(alpha_fraction=fraction, n_steps=500, noise=0.05)
     assert widgets.figure_is_finite(dashboard.figure)
     if says:
-        assert says in message and "1/s₁²" in message
+        assert says in message and "1/λ₁" in message
     else:
         assert message == ""
 
@@ -100,9 +100,9 @@ def test_messages(dashboard, fraction, says):
 def test_message_text():
     assert panel.message(0.5) == ""
     assert panel.message(1.1) == (
-        "α = 1.10/s₁² is beyond the stability limit 1/s₁²: 1 − 2αs₁² = -1.20, so the component "
+        "α = 1.10/λ₁ is beyond the stability limit 1/λ₁: 1 − 2αλ₁ = -1.20, so the component "
         "along v₁ grows by 1.20 at every step and the iterates diverge. Landweber is hidden; "
-        "take α < 1/s₁².")
+        "take α < 1/λ₁.")
 
 
 def test_first_stop_is_the_first_n_that_meets_the_target():
@@ -114,9 +114,9 @@ def test_first_stop_is_the_first_n_that_meets_the_target():
 
 
 def test_first_stop_matches_the_librarys_discrepancy_stop(problem):
-    K, _, x, delta, s, alpha = problem
+    K, _, x, delta, singular_values, alpha = problem
     c = np.linalg.svd(K)[0].T @ x
-    residual = lambda n: np.linalg.norm((1 - linear.landweber_filter(s, alpha, n)) * c)
+    residual = lambda n: np.linalg.norm((1 - linear.landweber_filter(singular_values, alpha, n)) * c)
     for tau in (1.0, 1.1, 1.5, 2.0):
         assert (panel.first_stop(residual, tau * delta, 500)
                 == linear.discrepancy_stop(K, x, delta, alpha, tau=tau))
@@ -126,7 +126,7 @@ def test_first_stop_matches_the_librarys_discrepancy_stop(problem):
 
 def test_tikhonov_factor():
     assert nb06.check_tikhonov_factor(0.8) and nb06.check_tikhonov_factor(0.8004)
-    for answer, says in [(0.2, "removes"), (4.0, "times s"), (0.2 / 0.21, "squares"),
+    for answer, says in [(0.2, "removes"), (4.0, "times √λ"), (0.2 / 0.21, "singular value"),
                          (0.04 / 0.0401, "γ²"), (-0.8, "sign"), (0.9, "too large"),
                          ("0.8", "single number")]:
         feedback = nb06.check_tikhonov_factor(answer)
@@ -213,14 +213,23 @@ def test_semi_convergence_on_the_notebooks_problem(problem):
     assert round(errors[3], 3) == 0.243 and round(errors[4], 3) == 0.200  # exercise 4
 
 
+def test_the_aims_numbers(problem):
+    """The aim, before any output: 2.5 % of noise becomes an error hundreds of thousands of
+    times larger than the signal."""
+    K, y, x, delta, _, _ = problem
+    assert round(100 * delta / np.linalg.norm(K @ y), 1) == 2.5
+    ratio = np.linalg.norm(np.linalg.solve(K, x) - y) / np.linalg.norm(y)
+    assert 1e5 <= ratio < 1e6
+
+
 def test_tikhonov_numbers(problem):
-    K, y, x, delta, s, alpha = problem
+    K, y, x, delta, _, alpha = problem
     error = lambda g: np.linalg.norm(linear.tikhonov(K, x, g) - y)
     best = 10 ** (np.argmin([error(g) for g in np.logspace(-8, 0, 161)]) / 20 - 8)
     assert 2 < error(best / 10) / error(best) < 4 and 2 < error(best * 10) / error(best) < 4
     assert round(error(1e-5), 1) == 4.3 and round(error(1.0), 1) == 2.1
     assert 3.5 < (1 / (2 * alpha * 12)) / best < 4.5  # "four times the best γ"
-    gamma = 0.02  # the noise factor φᵢ/sᵢ = sᵢ/(sᵢ² + γ) peaks at 1/(2√γ), at sᵢ = √γ
+    gamma = 0.02  # the noise factor φⱼ/√λⱼ = √λⱼ/(λⱼ + γ) peaks at 1/(2√γ), at λⱼ = γ
     grid = np.geomspace(1e-6, 10, 200_001)
     assert abs(np.max(grid / (grid**2 + gamma)) * 2 * np.sqrt(gamma) - 1) < 1e-8
 
@@ -228,26 +237,26 @@ def test_tikhonov_numbers(problem):
 def test_picard_noise_floor(problem):
     K, y, x, _, _, _ = problem
     U = np.linalg.svd(K)[0]
-    assert 0.005 < np.median(np.abs(U.T @ x)[26:]) < 0.02  # "flat at about 0.01"
+    assert 0.005 < np.median(np.abs(U.T @ x)[26:]) < 0.01  # "flat just under σ" (printed: 0.007)
 
 
 def test_the_step_width_only_moves_the_valley(problem):
-    """The optional box: α = 0.1/s₁² has its best N at 63, error 0.147; halving α doubles N."""
-    K, y, x, _, s, alpha = problem
+    """The optional box: α = 0.1/λ₁ has its best N at 63, error 0.147; halving α doubles N."""
+    K, y, x, _, singular_values, alpha = problem
     for fraction, best_n, best_error in ((0.1, 63, 0.147), (0.25, 24, None)):
-        errors = np.linalg.norm(linear.landweber(K, x, fraction / s[0] ** 2, 200) - y, axis=1)
+        errors = np.linalg.norm(linear.landweber(K, x, fraction / singular_values[0] ** 2, 200) - y, axis=1)
         assert abs(int(np.argmin(errors)) - best_n) <= (0 if best_error else 1)
         if best_error:
             assert round(errors.min(), 3) == best_error
 
 
 def test_the_learned_filter_is_landwebers_nine_step_filter(problem):
-    K, _, _, _, s, alpha = problem
+    K, _, _, _, singular_values, alpha = problem
     Y, X = linear.blur_pairs(100, seed=1)
     fit = linear.train_steps(K, X, Y, np.linspace(0.25, 0.75, 5) * alpha * 2, 0.1, 300)
-    learned = linear.learned_filter(s, fit.alphas)
-    near = np.max(np.abs(learned - linear.landweber_filter(s, alpha, 9)))
-    far = np.max(np.abs(learned - linear.landweber_filter(s, alpha, 5)))
+    learned = linear.learned_filter(singular_values, fit.alphas)
+    near = np.max(np.abs(learned - linear.landweber_filter(singular_values, alpha, 9)))
+    far = np.max(np.abs(learned - linear.landweber_filter(singular_values, alpha, 5)))
     assert near < 0.1 and far > 2 * near
 
 

@@ -1,7 +1,7 @@
 """Self-checks for notebook 04 (training through the unrolled steps).
 
 Exercise 1: T at θ = (2, −4) for three points, with a single inner step; exercise 2: the sign of
-∂T/∂b when b is one unit too high; exercise 3: the slope (1 − q^N)/a of the unrolled prediction
+∂T/∂b when b is one unit too low; exercise 3: the slope (1 − q^N)/a of the unrolled prediction
 in x; exercise 4 (code): the line's ∂T/∂θ by hand, tried on unseen settings. The expected values
 are computed with invlib itself, so the checks and the lessons cannot drift apart.
 """
@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import data, inversion, line, training
 from ..models import Line
-from . import Feedback, check_number, exercise, learner_result
+from . import Feedback, as_number, check_number, exercise, learner_result, rounds_to
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: T with one inner step
@@ -39,15 +39,15 @@ def check_training_loss(answer):
     hints = [
         (0.0, "T = 0 would need h_θ(x_i) = y_i, but one step from g₀ = 0 does not reach "
               "y_i: the true θ fits perfectly only when the inversion is finished."),
-        (expected / LOSS_Y.size, "That is the mean of the squared residuals; T is their sum."),
-        (0.16 * sum_y2, "That is Σ h_i², the squared predictions; T sums the squared residuals "
-                        "r_i = y_i − h_i."),
+        (expected / LOSS_Y.size, "That is the mean of the squared misses; T is their sum."),
+        (0.16 * sum_y2, "That is Σ hᵢ², the squared predictions; T sums the squared misses "
+                        "(yᵢ − hᵢ)²."),
         (1.96 * sum_y2, "Your step went uphill: g₁ = g₀ − α ∂L/∂y with ∂L/∂y = −2a(x − a g₀ − b), "
                         "so g₁ = +2αa(x − b)."),
         (0.64 * sum_y2, "Your step is half as long as it should be: ∂L/∂y = −2a(x − a y − b) has "
                         "a factor 2 (from the square) and a factor a (the chain rule)."),
         (sum_y2, "That is T with no step at all (h = g₀ = 0): take the one step first."),
-        (1.2, "That sums |r_i|; T sums the squares r_i²."),
+        (1.2, "That sums |yᵢ − hᵢ|; T sums the squares (yᵢ − hᵢ)²."),
     ]
     return check_number(answer, expected, "T", rtol=1e-6, hints=hints)
 
@@ -56,8 +56,8 @@ def check_training_loss(answer):
 # Exercise 2: the sign of ∂T/∂b
 # --------------------------------------------------------------------------------------
 
-#: θ of exercise 2: the right slope, b one unit too high; the rest is the original setup.
-SIGN_THETA = (2.0, -3.0)
+#: θ of exercise 2: the right slope, b one unit too low; the rest is the original setup.
+SIGN_THETA = (2.0, -5.0)
 
 _WORDS = {"positive": 1, "+": 1, "pos": 1, "plus": 1, "up": 1,
           "negative": -1, "-": -1, "neg": -1, "minus": -1, "down": -1,
@@ -65,7 +65,7 @@ _WORDS = {"positive": 1, "+": 1, "pos": 1, "plus": 1, "up": 1,
 
 
 def expected_dT_db():
-    """∂T/∂b of exercise 2, from invlib.training_gradient (about +2.5)."""
+    """∂T/∂b of exercise 2, from invlib.training_gradient (about −2.5)."""
     problem = data.original_problem()
     _, gradient = training.training_gradient(Line(), SIGN_THETA, problem.x, problem.y,
                                              problem.y0_training, problem.alpha,
@@ -86,7 +86,7 @@ def _sign_of(answer):
 
 @exercise
 def check_sign_dT_db(answer):
-    """Exercise 2: the sign of ∂T/∂b at θ = (2, −3) (original data, α = 0.05, N = 20).
+    """Exercise 2: the sign of ∂T/∂b at θ = (2, −5) (original data, α = 0.05, N = 20).
     Answer "positive" or "negative" (or +1 / −1, or your value of ∂T/∂b)."""
     sign = _sign_of(answer)
     if sign is None:
@@ -94,15 +94,18 @@ def check_sign_dT_db(answer):
                                f"for ∂T/∂b), got {answer!r}.")
     expected = int(np.sign(expected_dT_db()))
     if sign == expected:
-        return Feedback(True, "∂T/∂b > 0: with b too high every prediction h = (x − b)/a is "
-                              "too low (r_i > 0), and raising b lowers it further "
-                              "(∂h/∂b < 0), so T grows with b; descent lowers b towards −4.")
+        return Feedback(True, "∂T/∂b < 0: with b too low every prediction h ≈ (x − b)/a is "
+                              "too high (yᵢ − hᵢ < 0), and raising b lowers it towards the "
+                              "targets (∂h/∂b < 0), so T falls as b grows; descent raises b "
+                              "towards −4.")
     if sign == 0:
-        return Feedback(False, "∂T/∂b = −2 Σ r_i ∂h_i/∂b is 0 only if the residuals sum to 0; "
-                               "here every prediction is off in the same direction.")
-    return Feedback(False, "Mind the sign of ∂h/∂b: h ≈ (x − b)/a, so raising b lowers every "
-                           "prediction, and the predictions are already too low (r_i > 0). "
-                           "Then ∂T/∂b = −2 Σ r_i ∂h_i/∂b has two minus signs.")
+        return Feedback(False, "∂T/∂b = −2 Σ (yᵢ − hᵢ) ∂hᵢ/∂b is 0 only if the errors "
+                               "yᵢ − hᵢ sum to 0; here every prediction is off in the same "
+                               "direction.")
+    return Feedback(False, "Mind the signs: h ≈ (x − b)/a, so raising b lowers every "
+                           "prediction (∂h/∂b < 0), and the predictions are too high "
+                           "(yᵢ − hᵢ < 0). Then ∂T/∂b = −2 Σ (yᵢ − hᵢ) ∂hᵢ/∂b has three "
+                           "minus signs.")
 
 
 # --------------------------------------------------------------------------------------
@@ -139,7 +142,13 @@ def check_slope(answer):
         (q**n / a, "q^N is what is left of the start; the slope comes from the part that moved "
                    "towards y*, 1 − q^N."),
     ]
-    return check_number(answer, expected_slope(), "the slope", rtol=1e-4, hints=hints)
+    expected = expected_slope()
+    value = as_number(answer, "the slope")
+    if not isinstance(value, Feedback) and not rounds_to(value, expected):
+        for wrong, explanation in hints:  # a wrong value typed to three digits is named too
+            if rounds_to(value, wrong):
+                return Feedback(False, explanation)
+    return check_number(answer, expected, "the slope", rtol=1e-4, hints=hints)
 
 
 # --------------------------------------------------------------------------------------
@@ -178,7 +187,7 @@ def _typical_mistakes(case, right):
                             case["n_steps"])
     mistakes = [
         (right / 2.0, "a factor 2 is missing: ∂/∂θ of (yᵢ − hᵢ)² is −2(yᵢ − hᵢ)·∂hᵢ/∂θ."),
-        (-right, "the sign is wrong: the residual is rᵢ = yᵢ − hᵢ, so ∂T/∂θ = −2 Σ rᵢ ∂hᵢ/∂θ "
+        (-right, "the sign is wrong: the miss is yᵢ − hᵢ, so ∂T/∂θ = −2 Σ (yᵢ − hᵢ) ∂hᵢ/∂θ "
                  "(or +2 Σ (hᵢ − yᵢ) ∂hᵢ/∂θ)."),
         (-right / 2.0, "both the sign and a factor 2: ∂T/∂θ = −2 Σ (yᵢ − hᵢ) ∂hᵢ/∂θ."),
         (_inner_loss_gradient(case, case["y"]),

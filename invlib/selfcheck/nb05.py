@@ -1,15 +1,26 @@
 """Self-checks for notebook 05 (noise and ill-posedness).
 
 Exercise 1: the limit â = a + σ²/(aV) of the trained slope; exercise 2: which estimator
-predicts y better inside the training range and which when extrapolating, measured by a seeded
-simulation (medians over training sets); exercise 3 (code): the least-squares line of y on x
+predicts y better inside the training range and which when extrapolating, with the noise in y
+(the recorded causes), measured by a seeded simulation (medians over training sets); exercise 3 (code): the least-squares line of y on x
 by hand, tried on unseen data; exercise 4: the spread σ/a of the inferred y for a flat line.
 """
 
 import numpy as np
 
 from .. import data, regression
-from . import Feedback, check_number, exercise, learner_result
+from . import Feedback, as_number, check_number, exercise, learner_result, rounds_to
+
+def _check_with_hints(answer, expected, name, hints, rtol):
+    """check_number, but a hint also fits an answer given to three significant digits (1.786
+    for s = 1.7857…), so a rounded wrong value is named, not called "too large"."""
+    value = as_number(answer, name)
+    if not isinstance(value, Feedback) and not rounds_to(value, expected):
+        for wrong, explanation in hints:
+            if rounds_to(value, wrong) or np.isclose(value, wrong, rtol=rtol, atol=1e-9):
+                return Feedback(False, explanation)
+    return check_number(answer, expected, name, rtol=rtol, hints=hints)
+
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: the biased slope
@@ -27,33 +38,34 @@ def expected_biased_slope():
 @exercise
 def check_biased_slope(answer):
     """Exercise 1: the trained slope â for m, N → ∞ with a = 0.5, σ = 0.3 in x, Var y = 3."""
-    a, s, v = BIAS_A, BIAS_NOISE, BIAS_VAR_Y
-    c = a * v / (a * a * v + s * s)
+    a, noise, v = BIAS_A, BIAS_NOISE, BIAS_VAR_Y
+    slope = a * v / (a * a * v + noise * noise)  # s, the regression of y on x
     hints = [
         (a, "That is the true slope, which the classical estimator finds. The trained model "
             "regresses y on x, and noise in x flattens that regression: â = 1/s comes out "
             "larger than a."),
-        (c, "That is s, the slope of the regression of y on x. The model's slope is its "
+        (slope, "That is s, the slope of the regression of y on x. The model's slope is its "
             "inverse, â = 1/s."),
-        (a - s * s / (a * v), "The bias goes the other way: noise in x flattens the line of y on "
+        (a - noise * noise / (a * v), "The bias goes the other way: noise in x flattens the line of y on "
                               "x (s < 1/a), so â = 1/s > a."),
-        (a + s / (a * v), "σ enters squared: the noise adds σ² to the variance of x."),
-        (a + s * s * v / a, "Var y belongs in the denominator: â = (a²V + σ²)/(aV) = a + σ²/(aV)."),
-        (a + s * s / (a * a * v), "Divide σ² by a·V, not a²·V: â = (a²V + σ²)/(aV)."),
-        (a + s * s / v, "You lost the a in the denominator: â = (a²V + σ²)/(aV) = a + σ²/(aV)."),
-        (a + s * s / a, "You lost Var y: â = a + σ²/(a·Var y), and Var y = 3 here."),
-        (a * v / (v + s * s), "That is the classical slope with noise in y (attenuation); here "
+        (a + noise / (a * v), "σ enters squared: the noise adds σ² to the variance of x."),
+        (a + noise * noise * v / a, "Var y belongs in the denominator: â = (a²V + σ²)/(aV) = a + σ²/(aV)."),
+        (a + noise * noise / (a * a * v), "Divide σ² by a·V, not a²·V: â = (a²V + σ²)/(aV)."),
+        (a + noise * noise / v, "You lost the a in the denominator: â = (a²V + σ²)/(aV) = a + σ²/(aV)."),
+        (a + noise * noise / a, "You lost Var y: â = a + σ²/(a·Var y), and Var y = 3 here."),
+        (a * v / (v + noise * noise), "That is the classical slope with noise in y (attenuation); here "
                               "the noise is in x and the question is about the trained slope."),
     ]
-    return check_number(answer, expected_biased_slope(), "â", rtol=1e-4, hints=hints)
+    return _check_with_hints(answer, expected_biased_slope(), "â", hints, rtol=1e-4)
 
 
 # --------------------------------------------------------------------------------------
 # Exercise 2: which estimator predicts better, inside and outside
 # --------------------------------------------------------------------------------------
 
-#: The setting of exercise 2: a, b, σ (in x), m training samples on y in [−2, 2],
-#: test causes inside (uniform on [−2, 2]) and outside (uniform on [3, 4]).
+#: The setting of exercise 2: a, b, σ (in y: the training causes are recorded badly, every x is
+#: exact), m training samples on y in [−2, 2], test causes inside (uniform on [−2, 2]) and
+#: outside (uniform on [3, 4]), observed without noise.
 BETTER_THETA, BETTER_NOISE, BETTER_SAMPLES = (2.0, -4.0), 0.5, 50
 BETTER_INSIDE, BETTER_OUTSIDE = (-2.0, 2.0), (3.0, 4.0)
 BETTER_REPEATS, BETTER_SEED = 2000, 55
@@ -77,17 +89,19 @@ def expected_error(slope, offset, y_range, theta=BETTER_THETA, noise=BETTER_NOIS
     (s·a − 1)²·E y² + 2(s·a − 1)(s·b + d)·E y + (s·b + d)² + s²σ²."""
     low, high = y_range
     mean_y, mean_y2 = (low + high) / 2.0, (low * low + low * high + high * high) / 3.0
-    k, e = slope * theta[0] - 1.0, slope * theta[1] + offset  # ŷ − y = k·y + e + s·σε
-    return k * k * mean_y2 + 2.0 * k * e * mean_y + e * e + (slope * noise) ** 2
+    phi, shift = slope * theta[0], slope * theta[1] + offset  # ŷ − y = (φ − 1)·y + shift + s·σε
+    return ((phi - 1.0) ** 2 * mean_y2 + 2.0 * (phi - 1.0) * shift * mean_y + shift**2
+            + (slope * noise) ** 2)
 
 
 def prediction_errors():
-    """Median over seeded training sets of each estimator's expected squared error of y:
-    a dict {("inside" | "outside", "trained" | "classical"): value}."""
+    """Median over seeded training sets of each estimator's expected squared error of y (new
+    observations exact): a dict {("inside" | "outside", "trained" | "classical"): value}."""
     r, m = BETTER_REPEATS, BETTER_SAMPLES
-    x, y = data.line_data(r * m, BETTER_THETA, BETTER_NOISE, random_y=True, seed=BETTER_SEED)
+    x, y = data.line_data(r * m, BETTER_THETA, BETTER_NOISE, noise_in="y", random_y=True,
+                          seed=BETTER_SEED)
     estimators = dict(zip(("trained", "classical"), _fits(x.reshape(r, m), y.reshape(r, m))))
-    return {(where, name): float(np.median(expected_error(slope, offset, y_range)))
+    return {(where, name): float(np.median(expected_error(slope, offset, y_range, noise=0.0)))
             for where, y_range in (("inside", BETTER_INSIDE), ("outside", BETTER_OUTSIDE))
             for name, (slope, offset) in estimators.items()}
 
@@ -100,8 +114,9 @@ def _name(answer):
 
 @exercise
 def check_better_estimator(inside, outside):
-    """Exercise 2: which estimator, "trained" or "classical", has the smaller squared error of y
-    (median over training sets) inside the training range [−2, 2], and which outside, on [3, 4]?"""
+    """Exercise 2, noise in y: which estimator, "trained" or "classical", has the smaller squared
+    error of y (median over training sets) inside the training range [−2, 2], and which outside,
+    on [3, 4]?"""
     answers = {"inside": _name(inside), "outside": _name(outside)}
     for where, given in (("inside", inside), ("outside", outside)):
         if answers[where] is None:
@@ -114,19 +129,21 @@ def check_better_estimator(inside, outside):
                f"{errors['outside', 'trained']:.3f}, classical "
                f"{errors['outside', 'classical']:.3f})")
     if answers == best:
-        return Feedback(True, "the trained line shrinks its predictions towards the mean of "
-                              "the training y: that pays inside the range, where the test causes "
-                              "follow the same distribution, and costs outside it, where the "
-                              f"shrinkage becomes a large bias {numbers}.")
+        return Feedback(True, "with the noise in y the trained line (y on x) finds the true "
+                              "slope: it regresses the noisy variable on the exact one, so it has "
+                              "no shrinkage to pay for. The classical fit (x on y) is attenuated, "
+                              "â → aV/(V + σ²), and its inverse overshoots more the farther y "
+                              f"lies from the mean: it loses inside and, by far, outside {numbers}.")
     wrong = []
     if answers["inside"] != best["inside"]:
-        wrong.append("Inside the range the trained line wins: pulling a noisy prediction "
-                     "towards the mean of y removes more variance than it adds bias, because "
-                     "the test causes come from the same distribution as the training ones.")
+        wrong.append("Inside the range the trained line wins: with the noise in y it regresses "
+                     "the noisy variable on the exact one and finds the true slope, while the "
+                     "classical slope is attenuated, â → aV/(V + σ²).")
     if answers["outside"] != best["outside"]:
-        wrong.append("Outside the range the classical estimator wins: the trained line's pull "
-                     "towards the mean of y (about 0) grows with the distance from it, and on "
-                     "[3, 4] that bias outweighs the variance it saves.")
+        wrong.append("Outside the range the trained line wins too: section 5's classical "
+                     "advantage came from noise in x. With the noise in y the classical slope "
+                     "is the biased one (attenuated, â → aV/(V + σ²)), and the error of its "
+                     "inverse grows with the distance from the mean of y.")
     return Feedback(False, " ".join(wrong) + f" {numbers}")
 
 
@@ -135,24 +152,24 @@ def check_better_estimator(inside, outside):
 # --------------------------------------------------------------------------------------
 
 #: a and σ (in x) of exercise 4.
-AMPLIFY_A, AMPLIFY_NOISE = 0.05, 0.01
+AMPLIFY_A, AMPLIFY_NOISE = 0.05, 0.03
 
 
 @exercise
 def check_amplification(answer):
-    """Exercise 4: the standard deviation of the inferred y = (x − b)/a for noise σ = 0.01 in x and
-    a = 0.05, the model known exactly (σ/a = 0.2)."""
-    a, s = AMPLIFY_A, AMPLIFY_NOISE
+    """Exercise 4: the standard deviation of the inferred y = (x − b)/a for noise σ = 0.03 in x and
+    a = 0.05, the model known exactly (σ/a = 0.6)."""
+    a, noise = AMPLIFY_A, AMPLIFY_NOISE
     hints = [
-        (s, "The inversion divides by a: an error σ in x becomes σ/a in y, not σ."),
-        (s * a, "Divide by a, do not multiply: y = (x − b)/a."),
-        (s * s / (a * a), "That is the variance (σ/a)²; the question asks for the standard "
-                          "deviation σ/a."),
-        (s / (a * a), "a enters once: y = (x − b)/a, so the error is σ/a."),
-        (a / s, "Upside down: the error in y is σ/a."),
+        (noise, "The inversion divides by a: an error σ in x becomes σ/a in y, not σ."),
+        (noise * a, "Divide by a, do not multiply: y = (x − b)/a."),
+        (noise * noise / (a * a), "That is the variance (σ/a)²; the question asks for the "
+                                  "standard deviation σ/a."),
+        (noise / (a * a), "a enters once: y = (x − b)/a, so the error is σ/a."),
+        (a / noise, "Upside down: the error in y is σ/a."),
         (1.0 / a, "That is the amplification factor 1/a; multiply it by σ."),
     ]
-    return check_number(answer, s / a, "the standard deviation of y", rtol=1e-6, hints=hints)
+    return _check_with_hints(answer, noise / a, "the standard deviation of y", hints, rtol=1e-6)
 
 
 # --------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Self-checks for notebook 06, regularisation: Tikhonov's filter, N ↔ γ, the normal
-equations written by the learner, and the discrepancy stop on the lesson's blur."""
+"""Self-checks for notebook 06, regularisation: Tikhonov's filter λ/(λ + γ), N ↔ γ, the
+normal equations written by the learner, and the discrepancy stop on the lesson's blur.
+λⱼ are the eigenvalues of KᵀK, √λⱼ the singular values of K."""
 
 import numpy as np
 
@@ -8,32 +9,35 @@ from . import NO_ANSWER, Feedback, as_count, as_number, check_number, exercise
 
 @exercise
 def check_tikhonov_factor(answer):
-    """Exercise 1: Tikhonov's filter factor φ = s²/(s² + γ) for s = 0.2, γ = 0.01 (0.8)."""
-    s, gamma = 0.2, 0.01
+    """Exercise 1: Tikhonov's filter factor φ = λ/(λ + γ) for the singular value √λ = 0.2
+    (λ = 0.04) and γ = 0.01 (0.8)."""
+    root, gamma = 0.2, 0.01  # the singular value √λ
+    lam = root**2
     return check_number(
-        answer, s**2 / (s**2 + gamma), "φ", rtol=1e-3, hints=[
-            (gamma / (s**2 + gamma), "γ/(s² + γ) = 0.2 is the part Tikhonov removes; φ is the "
-                                     "part it keeps, s²/(s² + γ)."),
-            (s / (s**2 + gamma), "s/(s² + γ) = 4 is what multiplies uᵢᵀx in y_γ; the filter "
-                                 "factor is that times s: φ = s²/(s² + γ)."),
-            (s / (s + gamma), "s/(s + γ) forgets the squares: φ = s²/(s² + γ)."),
-            (s**2 / (s**2 + gamma**2), "s²/(s² + γ²) squares γ too; γ enters as it is: "
-                                       "φ = s²/(s² + γ)."),
+        answer, lam / (lam + gamma), "φ", rtol=1e-3, hints=[
+            (gamma / (lam + gamma), "γ/(λ + γ) = 0.2 is the part Tikhonov removes; φ is the "
+                                    "part it keeps, λ/(λ + γ)."),
+            (root / (lam + gamma), "√λ/(λ + γ) = 4 is what multiplies uⱼᵀx in y_γ; the filter "
+                                   "factor is that times √λ: φ = λ/(λ + γ)."),
+            (root / (root + gamma), "√λ/(√λ + γ) uses the singular value where λ = (√λ)² "
+                                    "belongs: φ = λ/(λ + γ) with λ = 0.04."),
+            (lam / (lam + gamma**2), "λ/(λ + γ²) squares γ too; γ enters as it is: "
+                                     "φ = λ/(λ + γ)."),
         ])
 
 
 @exercise
 def check_matching_steps(answer):
-    """Exercise 2: the N whose small-sᵢ damping matches γ = 0.01 at α = 0.25: N = 1/(2αγ) = 200."""
+    """Exercise 2: the N whose damping of small λⱼ matches γ = 0.01 at α = 0.25: N = 1/(2αγ) = 200."""
     alpha, gamma = 0.25, 0.01
     value = as_number(answer, "N")
     if isinstance(value, Feedback):
         return value
     hints = [
-        (1 / (alpha * gamma), "N = 1/(αγ) misses the factor 2 of the step: for small sᵢ "
-                              "Landweber keeps φᵢ ≈ 2αN sᵢ², Tikhonov sᵢ²/γ."),
-        (1 / gamma, "N = 1/γ forgets the step width α: φᵢ ≈ 2αN sᵢ² depends on αN, not N alone."),
-        (2 * alpha / gamma, "N = 2α/γ puts α upside down: set 2αN sᵢ² = sᵢ²/γ and solve for N."),
+        (1 / (alpha * gamma), "N = 1/(αγ) misses the factor 2 of the step: for small λⱼ "
+                              "Landweber keeps φⱼ ≈ 2αNλⱼ, Tikhonov λⱼ/γ."),
+        (1 / gamma, "N = 1/γ forgets the step width α: φⱼ ≈ 2αNλⱼ depends on αN, not N alone."),
+        (2 * alpha / gamma, "N = 2α/γ puts α upside down: set 2αNλⱼ = λⱼ/γ and solve for N."),
         (1 / (2 * alpha) / gamma**2, "γ enters once, not squared: N = 1/(2αγ)."),
     ]
     return check_number(value, 1 / (2 * alpha * gamma), "N", rtol=1e-3, hints=hints)
@@ -56,7 +60,7 @@ def _mistakes(K, x, gamma):
     found = {
         "forgot γ: (KᵀK) y = Kᵀx is plain least squares, the naive inverse": _normal_equations(
             K, x, 0.0),
-        "wrong sign: KᵀK − γI makes the small sᵢ worse, not better; use KᵀK + γI":
+        "wrong sign: KᵀK − γI makes the small λⱼ worse, not better; use KᵀK + γI":
             _normal_equations(K, x, gamma, sign=-1.0),
         "γ added to every entry of KᵀK: it belongs on the diagonal only, KᵀK + γI":
             _normal_equations(K, x, gamma, identity=False),
@@ -85,10 +89,11 @@ def check_tikhonov_solution(answer):
         try:
             result = answer(K.copy(), x.copy(), gamma)
         except Exception as error:  # the learner's code may fail in any way: say how
-            m, n = K.shape
+            rows, columns = K.shape
             return Feedback(False, f"your function raised {type(error).__name__} "
-                                   f"({str(error)[:80]}). K here is {m}×{n}, so KᵀK is {n}×{n} "
-                                   f"and Kᵀx has length {n}: is there a K where Kᵀ belongs?")
+                                   f"({str(error)[:80]}). K here is {rows}×{columns}, so KᵀK is "
+                                   f"{columns}×{columns} and Kᵀx has length {columns}: is there a "
+                                   "K where Kᵀ belongs?")
         if result is None:
             return Feedback(False, NO_ANSWER)
         result = np.asarray(result, dtype=float)
@@ -115,26 +120,27 @@ def check_tikhonov_solution(answer):
 
 @exercise
 def check_discrepancy_steps(answer):
-    """Exercise 4: the discrepancy-principle N for τ = 1.5 on the lesson's blur (α = 0.5/s₁²): 3."""
+    """Exercise 4: the discrepancy-principle N for τ = 1.5 on the lesson's blur (α = 0.5/λ₁): 3."""
     from .. import linear  # numpy only: the check stays off the plotting floor
 
     K, _, x, delta = linear.blur_problem()
     alpha = 0.5 * linear.stability_limit(K)
     expected = linear.discrepancy_stop(K, x, delta, alpha, tau=1.5)
-    n = as_count(answer, "N", "steps")
-    if isinstance(n, Feedback):
-        return n
-    if n == expected:
-        return Feedback(True, f"N = {n}: the first N with ‖x − K g_N‖ ≤ 1.5δ.")
-    if n == linear.discrepancy_stop(K, x, delta, alpha, tau=1.1):
-        return Feedback(False, f"N = {n} is the stop for the lesson's τ = 1.1; this exercise "
+    steps = as_count(answer, "N", "steps")
+    if isinstance(steps, Feedback):
+        return steps
+    if steps == expected:
+        return Feedback(True, f"N = {steps}: the first N whose residual r = x − K g_N has "
+                              "‖r‖ ≤ 1.5δ.")
+    if steps == linear.discrepancy_stop(K, x, delta, alpha, tau=1.1):
+        return Feedback(False, f"N = {steps} is the stop for the lesson's τ = 1.1; this exercise "
                                "asks for τ = 1.5, a looser target that is met earlier.")
-    if n == 12:
+    if steps == 12:
         return Feedback(False, "N = 12 is the best N in hindsight (it needs the true y); the "
                                "discrepancy principle needs only δ and stops at the first N "
-                               "with ‖x − K g_N‖ ≤ τδ.")
-    if n == expected - 1:
-        return Feedback(False, f"at N = {n} the residual is still above 1.5δ: the first N that "
-                               "meets it comes one step later.")
-    return Feedback(False, f"N = {n} is too {'early' if n < expected else 'late'}: run "
+                               "whose residual r = x − K g_N has ‖r‖ ≤ τδ.")
+    if steps == expected - 1:
+        return Feedback(False, f"at N = {steps} the residual ‖r‖ = ‖x − K g_N‖ is still above "
+                               "1.5δ: the first N that meets it comes one step later.")
+    return Feedback(False, f"N = {steps} is too {'early' if steps < expected else 'late'}: run "
                            "linear.discrepancy_stop(K, x, delta, alpha, tau=1.5).")

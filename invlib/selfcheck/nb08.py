@@ -2,10 +2,10 @@
 
 Exercise 1: T at the true θ = (2, −4) on the original data with N = 10 steps; exercise 2: the b
 that makes the small root a_sp of s(a) = 1/2 fit exactly; exercise 3: the smallest N (α = 0.05)
-at which the prediction's slope s(a) reaches 1/2 at some a with |q| < 1; exercise 4 (code): the slope s(a) = (1 − q^N)/a
-of the N-step prediction, against invlib.line.slope on unseen a, α, N. The expected values are
-computed with invlib itself, so the checks and the lessons cannot drift apart.
-"""
+at which the prediction's slope s(a) reaches 1/2 at some a with |q| < 1; exercise 4 (code): the
+slope s(a) = (1 − q^N)/a of the N-step prediction, against invlib.line.slope on unseen a, α, N.
+The expected values are computed with invlib itself, so the checks and the lessons cannot drift
+apart."""
 
 import numpy as np
 

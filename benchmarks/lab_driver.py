@@ -166,7 +166,8 @@ def dashboards(page):
         found.append({
             "box": box,
             "image": box.locator("> .widget-image").first,
-            "sliders": box.locator("> .widget-slider"),
+            "sliders": box.locator(".widget-slider"),
+            "fields": box.locator(".widget-inline-hbox input[type=number]"),
             "status": box.locator("> .widget-html").first,
         })
     return found

@@ -147,7 +147,8 @@ class Dashboard:
 
             for control in self.controls.values():
                 control.observe(on_change, names="value")
-            self._widget = ipywidgets.VBox([*self.controls.values(), image, status])
+            rows = [_with_number_field(control) for control in self.controls.values()]
+            self._widget = ipywidgets.VBox([*rows, image, status])
         return self._widget
 
     def _status_html(self):
@@ -159,6 +160,38 @@ class Dashboard:
         from IPython.display import display
 
         display(self.widget())
+
+
+def _with_number_field(control):
+    """A slider beside a number field that shows its value and takes a typed one. The field is
+    labelled with the slider's name, so a screen reader announces it ("α, spin button, 0.05"):
+    ipywidgets 8.1 does not tie a slider's label to its handle. The kernel keeps the two
+    together and rounds the field to the slider's step (the browser's sums give 0.04999…)."""
+    import ipywidgets
+
+    if isinstance(control, ipywidgets.IntSlider):
+        field_type = ipywidgets.BoundedIntText
+    elif isinstance(control, ipywidgets.FloatSlider):
+        field_type = ipywidgets.BoundedFloatText
+    else:  # toggle buttons name themselves
+        return control
+    decimals = len(f"{control.step:.10f}".rstrip("0").split(".")[1])
+    field = field_type(value=round(control.value, decimals), min=control.min, max=control.max,
+                       step=control.step, description=control.description,
+                       layout=ipywidgets.Layout(width="6em"),
+                       style={"description_width": "0px"})  # the name is read, not shown twice
+
+    def show_slider_value(change):
+        field.value = round(change["new"], decimals)
+
+    def take_typed_value(change):
+        if abs(change["new"] - control.value) > control.step / 2:  # typed, not shown
+            control.value = change["new"]
+
+    control.readout = False
+    control.observe(show_slider_value, names="value")
+    field.observe(take_typed_value, names="value")
+    return ipywidgets.HBox([control, field])
 
 
 def _extremes(control):

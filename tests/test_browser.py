@@ -1,5 +1,6 @@
 """Every dashboard, in JupyterLab, in a real browser: run all cells, move every slider,
-and check that the figure changed and no error appeared.
+and check that the figure changed, the slider's number field (its name for a screen reader)
+followed, and no error appeared.
 
 Needs Debian's Chromium (/usr/bin/chromium) and the playwright package; `.ci/run`
 installs both. Outside CI a missing browser skips these tests with the reason; in CI
@@ -31,15 +32,21 @@ def test_dashboard_responds_in_the_browser(lab, name):
         boards = lab_driver.dashboards(page)
         assert boards, f"{name}: no dashboard was rendered"
         for board in boards:
-            sliders = board["sliders"]
+            sliders, fields = board["sliders"], board["fields"]
             assert sliders.count() >= 1
+            assert fields.count() == sliders.count(), f"{name}: a slider without its number field"
             for i in range(sliders.count()):
                 handle = sliders.nth(i).locator(".noUi-handle").first
                 at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+                label = sliders.nth(i).locator(".widget-label").inner_text().strip()
+                field = board["box"].get_by_role("spinbutton", name=label, exact=True)
+                assert field.count() == 1, f"{name}: no number field a screen reader names {label!r}"
+                shown = field.input_value()
                 before = board["image"].screenshot()
                 lab_driver.move_slider(page, board, i, "ArrowLeft" if at_max else "ArrowRight")
                 after = board["image"].screenshot()
                 assert before != after, f"{name}: slider {i} did not change the figure"
+                assert field.input_value() != shown, f"{name}: the field {label!r} did not follow its slider"
         assert lab_driver.cell_errors(page) == [], f"{name}: errors after moving sliders"
         names = lab_driver.figure_names(page)
         assert names and all(names), f"{name}: a figure without an accessible name: {names}"

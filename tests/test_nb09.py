@@ -129,10 +129,11 @@ def test_check_implicit_gradient():
 
 
 def test_check_one_step_ratio():
-    assert abs(nb09.expected_one_step_ratio() - 0.4) < 1e-15
-    assert nb09.check_one_step_ratio(0.4)
-    for wrong, words in [(1.0, "Newton"), (0.6, "relative error"), (2.5, "Upside down"),
-                         (0.2, "divide"), (-0.4, "positive"), (0.5, "too large"),
+    assert abs(nb09.expected_one_step_ratio() - 0.36) < 1e-15
+    assert nb09.check_one_step_ratio(0.36)
+    for wrong, words in [(1.0, "Newton"), (0.64, "relative error"), (1 / 0.36, "Upside down"),
+                         (0.12, "divide"), (-0.36, "positive"), (0.4, "section 5"),
+                         (0.5, "too large"),
                          (True, "single number")]:
         feedback = nb09.check_one_step_ratio(wrong)
         assert not feedback and words in feedback.message, (wrong, feedback)
@@ -140,7 +141,7 @@ def test_check_one_step_ratio():
 
 def test_feedback_prints_one_line():
     for feedback in (nb09.check_peak_step(9.49), nb09.check_implicit_gradient(2.5),
-                     nb09.check_one_step_ratio(0.6)):
+                     nb09.check_one_step_ratio(0.64)):
         text = repr(feedback)
         assert "\n" not in text and text.startswith(("Correct: ", "Not yet: "))
 
@@ -191,11 +192,37 @@ def test_check_implicit_formula_wants_a_function():
                                                             "then run this cell again.")
 
 
+# --------------------------------------------------------------------------------------
+# Numbers the prose states before the cell that prints them (or in an optional box)
+# --------------------------------------------------------------------------------------
+
+
+def test_numbers_stated_before_their_output():
+    line, theta, x = invlib.Line(), np.array([2.0, -4.0]), 0.0
+    a, b = theta
+    y_star = (x - b) / a
+    assert y_star == 2.0 and round(Y0, 3) == -2.509                       # section 1
+    assert np.array_equal(invlib.implicit_gradient(line, theta, x, y_star), [-1.0, -0.5])
+    assert abs(1 - 2 * 0.05 * a**2 - 0.6) < 1e-15                          # section 2: q = 0.6
+    # the optional box of section 3: where the whole error peaks, n* − A₀/A₁
+    for alpha, expected, whole_step in [(0.24, 12.10, 12), (0.01, 9.44, 9)]:
+        q = 1 - 2 * alpha * a**2
+        n_peak = invlib.gradients.peak_step(q) + q * y_star / (2 * (1 - q) * (Y0 - y_star))
+        assert round(n_peak, 2) == expected
+        _, dg = invlib.unroll_path(line, theta, x, Y0, alpha, 80)
+        assert np.argmax(np.abs(dg[:, 0] + 1.0)) == whole_step
+    # section 6: the tanh model's minimiser and exact derivative
+    y_star_tanh = np.arctanh(0.5)
+    assert round(y_star_tanh, 3) == 0.549
+    J = np.array([-np.tanh(y_star_tanh), -1.0]) / (2.0 * (1 - np.tanh(y_star_tanh) ** 2))
+    assert np.allclose(J, [-1 / 3, -2 / 3], rtol=0, atol=1e-15)
+
+
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
 # gives each to its check and keeps them out of the notebook's outputs.
 SOLUTIONS = [
     (nb09.check_peak_step, (1 / np.log(1 / 0.9),)),
     (nb09.check_implicit_gradient, (-1.25,)),
-    (nb09.check_one_step_ratio, (0.4,)),
+    (nb09.check_one_step_ratio, (0.36,)),
     (nb09.check_implicit_formula, (implicit_estimate,)),
 ]

@@ -188,20 +188,23 @@ def test_spectral_predictor_matches_invert(digits_data):
 
 
 def test_exercise_expected_values():
-    assert abs(nb10.expected_stability_limit() - 0.00966) < 5e-6
-    assert nb10.expected_one_step_accuracy() == 406 / 450
+    assert abs(nb10.expected_stability_limit() - 0.00914) < 5e-6
+    assert nb10.expected_one_step_accuracy() == 720 / 1347
 
 
 def test_exercise_stability_limit():
     right = nb10.expected_stability_limit()
     assert nb10.check_stability_limit(right)
     assert nb10.check_stability_limit(right * 1.001)
-    W = nb10._class_means()
+    W = nb10.class_medians()
+    digits = data.digits()
+    assert np.array_equal(W[4], np.median(digits.X_train[digits.y_train == 4], axis=0))
     lam = np.linalg.eigvalsh(W @ W.T)
     for answer, words in [(right / 2, "twice that"), (lam[-1], "its inverse"),
                           (1 / lam[0], "1/λ_min"), (1 / np.sum(W * W), "trace"),
                           (1 / np.max(np.sum(W * W, axis=1)), "longest single template"),
                           (right * 1.5, "too large"),
+                          (templates.stability_limit(digits.W_means), "class means"),
                           ("0.01", "single number"), (float("inf"), "finite")]:
         feedback = nb10.check_stability_limit(answer)
         assert not feedback and words in feedback.message, (answer, feedback)
@@ -226,11 +229,13 @@ def test_exercise_forward_tangents(answer, ok, words):
 
 
 @pytest.mark.parametrize("answer, ok, words", [
-    (406 / 450, True, "exactly as at α = 0.005"),
-    (0.902, True, "406/450"),
-    (406, False, "give the fraction"),
-    (397 / 450, False, "N = 20 steps"),
-    (44 / 450, False, "error rate"),
+    (720 / 1347, True, "exactly as at α = 0.005"),
+    (0.535, True, "720/1347"),
+    (720, False, "give the fraction"),
+    (783 / 1347, False, "N = 20 steps"),
+    (627 / 1347, False, "error rate"),
+    (242 / 450, False, "test images"),
+    (1203 / 1347, False, "class means (b)"),
     (0.1, False, "z₀ = 0"),
     (0.95, False, "too large"),
     (4.0, False, "fraction between 0 and 1"),
@@ -294,6 +299,14 @@ def digits():
     return data.digits()
 
 
+def test_section_1_the_split(digits):
+    """Section 1 states these before the cell that prints them: 1,797 images of grey levels
+    0 … 16, a quarter held out for testing."""
+    images = np.vstack([digits.X_train, digits.X_test])
+    assert len(images) == 1797 and np.array_equal(np.unique(images * 16), np.arange(17))
+    assert round(len(digits.X_test) / len(images), 2) == 0.25
+
+
 def test_section_4_eigenvalues_and_limits(digits):
     W_examples, _ = templates.class_examples(digits.X_train, digits.y_train)
     lam_means = np.linalg.eigvalsh(digits.W_means @ digits.W_means.T)
@@ -331,14 +344,17 @@ def test_section_9_accuracy_against_n(digits):
 def test_numbers_quoted_in_the_solutions(digits):
     lam = np.linalg.eigvalsh(digits.W_means @ digits.W_means.T)
     assert abs(lam[-1] - 103.5) < 0.05 and abs(1 / lam[-1] - 0.00966) < 5e-6
-    X, y = digits.X_test, digits.y_test
-    assert templates.accuracy(digits.W_means, X, y, 0.001, 1) == \
-        templates.accuracy(digits.W_means, X, y, 0.005, 1) == 406 / 450
+    W = nb10.class_medians()
+    assert abs(np.linalg.eigvalsh(W @ W.T)[-1] - 109.4) < 0.05
+    X, y = digits.X_train, digits.y_train
+    W_examples, _ = templates.class_examples(X, y)
+    assert templates.accuracy(W_examples, X, y, 0.001, 1) == \
+        templates.accuracy(W_examples, X, y, 0.005, 1) == 720 / 1347
 
 
 def test_the_stability_limit_is_not_a_largest_converging_step(digits):
     """Exercise 1's solution: at α = 1/λ_max the top direction neither shrinks nor grows."""
-    W = digits.W_means
+    W = nb10.class_medians()
     alpha = templates.stability_limit(W)
     lam = np.linalg.eigvalsh(W @ W.T)
     assert abs(abs(1 - 2 * alpha * lam[-1]) - 1) < 1e-12
@@ -347,8 +363,8 @@ def test_the_stability_limit_is_not_a_largest_converging_step(digits):
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
 # gives each to its check and keeps them out of the notebook's outputs.
 SOLUTIONS = [
-    (nb10.check_stability_limit, (0.00966407,)),
+    (nb10.check_stability_limit, (0.00913804,)),
     (nb10.check_forward_tangents, (10 * 28 * 28,)),
-    (nb10.check_one_step_accuracy, (406 / 450,)),
+    (nb10.check_one_step_accuracy, (720 / 1347,)),
     (nb10.check_spectral_prediction, (spectral_prediction,)),
 ]

@@ -124,12 +124,13 @@ def test_exercise_expected_values():
 
 
 @pytest.mark.parametrize("answer, ok, words", [
-    (np.full(10, 0.1), True, "equal weights 1/C"),
-    ([0.1] * 10, True, "only such code"),
-    (np.ones(10), False, "ten times the average"),
-    (np.full(10, 0.2), False, "divides the sum by C"),
-    (np.eye(10)[3], False, "same weight"),
-    (np.arange(10.0), False, "misses the average template"),
+    (nb11.class_shares(), True, "each class mean"),
+    (list(np.bincount(data.digits().y_train) / 1347), True, "only such code"),
+    (np.bincount(data.digits().y_train), False, "class sizes"),
+    (np.full(10, 0.1), False, "not equally large"),
+    (np.ones(10), False, "not equally large"),
+    (np.eye(10)[3], False, "sum to 1, as they should"),
+    (np.arange(10.0), False, "what does class k contribute"),
     (np.full(64, 0.1), False, "it is an image, not a code"),
     (np.full(9, 0.1), False, "shape (9,)"),
     ("tenth", False, "10 numbers"),
@@ -225,7 +226,7 @@ def test_numbers_quoted_in_the_solutions():
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
 # gives each to its check and keeps them out of the notebook's outputs.
 SOLUTIONS = [
-    (nb11.check_average_code, (np.full(10, 0.1),)),
+    (nb11.check_average_code, (np.bincount(data.digits().y_train) / 1347,)),
     (nb11.check_switch_point, (0.541738,)),
     (nb11.check_better_rebuilt, (421,)),
     (nb11.check_round_trip, (rebuild,)),

@@ -30,3 +30,29 @@ def test_a_slider_move_does_not_redraw_the_whole_figure(name, monkeypatch):
         frames.append(board.render_frame())
     assert full_draws == [], f"{name}: {len(full_draws)} full redraws in 6 slider moves"
     assert any(frame != first for frame in frames), f"{name}: no move changed the picture"
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_every_slider_has_a_named_number_field_that_follows_it(name):
+    """The field is what a screen reader announces (ipywidgets 8.1 leaves the slider's handle
+    unnamed): it carries the slider's name, shows its value rounded to the step, and a value
+    typed into it moves the slider and redraws the figure once."""
+    import ipywidgets
+
+    board = BUILDERS[name]()
+    rows = board.widget().children[:-2]
+    sliders = [c for c in board.controls.values()
+               if isinstance(c, (ipywidgets.IntSlider, ipywidgets.FloatSlider))]
+    pairs = [row.children for row in rows if isinstance(row, ipywidgets.HBox)]
+    assert [slider for slider, _ in pairs] == sliders, f"{name}: a slider without its field"
+    for slider, field in pairs:
+        assert field.description == slider.description and not slider.readout
+        target = slider.max if slider.value != slider.max else slider.min
+        slider.value = target + (1e-12 if isinstance(target, float) else 0)
+        assert field.value == target, f"{name}: {slider.description} shows {field.value}"
+        redraws = []
+        slider.observe(lambda change: redraws.append(change), names="value")
+        typed = slider.min + slider.step if target == slider.max else slider.max - slider.step
+        field.value = typed
+        assert slider.value == pytest.approx(typed) and field.value == pytest.approx(typed)
+        assert len(redraws) == 1, f"{name}: {slider.description}: {len(redraws)} redraws"

@@ -2,7 +2,7 @@
 
 Exercise 1: where n·q^(n−1) peaks for q = 0.9 (over real n); exercise 2: dy*/da for the line at
 a = 2, b = −4, x = 1; exercise 3: the one-step estimate of ∂y*/∂b divided by the exact value,
-for α = 0.05 and a = 2, as N → ∞; exercise 4 (code): the implicit formula −(∂²L/∂y²)⁻¹ ∂²L/∂y∂θ
+for α = 0.02 and a = 3, as N → ∞; exercise 4 (code): the implicit formula −(∂²L/∂y²)⁻¹ ∂²L/∂y∂θ
 for any model, tried on cases it has not seen. The expected values are computed with invlib
 itself, so the checks and the lessons cannot drift apart.
 """
@@ -90,11 +90,11 @@ def check_implicit_gradient(answer):
 # --------------------------------------------------------------------------------------
 
 #: α and θ of exercise 3 (x and g₀ do not matter for ∂/∂b of the line).
-RATIO_ALPHA, RATIO_THETA = 0.05, (2.0, -4.0)
+RATIO_ALPHA, RATIO_THETA = 0.02, (3.0, -4.0)
 
 
 def expected_one_step_ratio():
-    """(one-step estimate of ∂y*/∂b) / (∂y*/∂b) of exercise 3: 1 − q = 2αa² = 0.4."""
+    """(one-step estimate of ∂y*/∂b) / (∂y*/∂b) of exercise 3: 1 − q = 2αa² = 0.36."""
     one_step = gradients.one_step_gradient(Line(), RATIO_THETA, 0.0, 2.0, RATIO_ALPHA)[1]
     exact = inversion.implicit_gradient(Line(), RATIO_THETA, 0.0, 2.0)[1]
     return float(one_step / exact)
@@ -102,24 +102,26 @@ def expected_one_step_ratio():
 
 @exercise
 def check_one_step_ratio(answer):
-    """Exercise 3: the one-step estimate of ∂y*/∂b divided by ∂y*/∂b (α = 0.05, a = 2)."""
+    """Exercise 3: the one-step estimate of ∂y*/∂b divided by ∂y*/∂b (α = 0.02, a = 3)."""
     a = RATIO_THETA[0]
     q = 1.0 - 2.0 * RATIO_ALPHA * a * a
     hints = [
         (1.0, "A ratio of 1 would mean the one-step estimate is exact. It is exact for a Newton "
               "step; a gradient step moves only the fraction 1 − q of the way."),
-        (q, "q = 0.6 is the relative error, (exact − one-step)/exact. The ratio one-step/exact "
+        (q, f"q = {q:.2f} is the relative error, (exact − one-step)/exact. The ratio one-step/exact "
             "is 1 − q."),
         (1.0 / (1.0 - q), "Upside down: the one-step estimate −α·∂²L/∂y∂b = −2αa is smaller than "
                           "the exact −1/a."),
         (2.0 * RATIO_ALPHA * a, "2αa is the one-step estimate's size; divide it by "
                                 "|∂y*/∂b| = 1/a."),
         (-(1.0 - q), "Both are negative (raising b lowers y*), so their ratio is positive."),
+        (0.4, "0.4 is the ratio of section 5's case, a = 2 and α = 0.05; here a = 3 and "
+              "α = 0.02: compute 2αa² for them."),
     ]
     result = check_number(answer, expected_one_step_ratio(), "the ratio", rtol=1e-6, hints=hints)
     if result:
-        return Feedback(True, "one-step/exact = (−2αa)/(−1/a) = 2αa² = 1 − q = 0.4: the one-step "
-                              "estimate stays 60 % short however many steps come before it.")
+        return Feedback(True, f"one-step/exact = (−2αa)/(−1/a) = 2αa² = 1 − q = {1 - q:.2f}: the one-step "
+                              f"estimate stays {100 * q:.0f} % short however many steps come before it.")
     return result
 
 

@@ -1,4 +1,4 @@
-"""Self-checks for notebook 11: the code of the average template, where the walk from a 3 to an
+"""Self-checks for notebook 11: the code of the mean training image, where the walk from a 3 to an
 8 switches class, how many test images the trained templates rebuild better, and (code) the
 round trip x → z_N → Wᵀz_N, tried on images it has not seen. The expected values come from
 invlib.templates on invlib.data.digits(), as in the lesson.
@@ -19,14 +19,22 @@ def _setup():
     return digits.X_test, digits.y_test, digits.W_means, digits.W_trained
 
 
-# --- Exercise 1: the code of the average template ---
+# --- Exercise 1: the code of the mean training image ---
+
+
+def class_shares():
+    """The code of exercise 1: z_k = m_k/m, the share of class k among the m training images."""
+    y_train = data.digits().y_train
+    return np.bincount(y_train, minlength=10) / y_train.size
 
 
 @exercise
 def check_average_code(answer):
-    """Exercise 1: z with Wᵀz = (1/10) Σ_k w_k for the class means (z = 0.1·1)."""
-    _, _, W_means, _ = _setup()
+    """Exercise 1: z with Wᵀz = the mean of all training images, for the class means (z_k = m_k/m)."""
+    digits = data.digits()
+    W_means, X_train = digits.W_means, digits.X_train
     C, D = W_means.shape
+    m = len(X_train)
     try:
         z = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
@@ -39,24 +47,28 @@ def check_average_code(answer):
                                f"shape {z.shape}.")
     if not np.all(np.isfinite(z)):
         return Feedback(False, "The code should hold finite numbers.")
-    target = W_means.mean(axis=0)
+    target = X_train.mean(axis=0)
     image = templates.generate(W_means, z)
+    shares = class_shares()
     if np.allclose(image, target, rtol=0, atol=1e-9):
-        return Feedback(True, "z = (0.1, …, 0.1): the average of the templates is Wᵀz with "
-                              "equal weights 1/C. It is the only such code, because the ten "
-                              "templates are linearly independent.")
-    if np.allclose(z, np.ones(C)):
-        return Feedback(False, "Weights of 1 add the ten templates up: that is their sum, ten "
-                               "times the average.")
+        return Feedback(True, "z_k = m_k/m, the share of class k among the training images: "
+                              "the mean of all images is Σ_k (m_k/m) w_k, each class mean "
+                              "weighted by its class's size. It is the only such code, because "
+                              "the ten templates are linearly independent.")
+    if np.allclose(z, shares * m):
+        return Feedback(False, "Those are the class sizes m_k; the mean divides by the number "
+                               f"of images, m = {m}.")
     if np.allclose(z, z[0]):
-        return Feedback(False, f"Equal weights are right, but not {z[0]:g}: the average divides "
-                               f"the sum by C = {C}.")
+        return Feedback(False, "Equal weights give the average of the ten templates; but the "
+                               "classes are not equally large, and the mean of all images "
+                               "counts every image once.")
     if np.allclose(z.sum(), 1.0):
-        return Feedback(False, "The weights sum to 1, but the average gives every template the "
-                               "same weight.")
-    return Feedback(False, f"Wᵀz misses the average template by up to "
-                           f"{np.abs(image - target).max():.3g} in a pixel. Which weights make "
-                           "Σ z_k w_k equal (1/C) Σ w_k?")
+        return Feedback(False, f"The weights sum to 1, as they should, but Wᵀz misses the mean "
+                               f"image by up to {np.abs(image - target).max():.3g} in a pixel. "
+                               "How much does each class contribute to the sum of all images?")
+    return Feedback(False, f"Wᵀz misses the mean image by up to "
+                           f"{np.abs(image - target).max():.3g} in a pixel. Write the sum of all "
+                           "training images class by class: what does class k contribute?")
 
 
 # --- Exercise 2: where the walk changes class ---

@@ -242,27 +242,42 @@ def test_numbers_in_the_exercise_solutions():
     assert np.isclose(1 / 2.0**2, 0.25)
 
 
+def test_numbers_of_the_aim_and_the_dashboard_tips():
+    """The aim quotes section 5's counts; the dashboard's tips quote μ_edge, 1.77 and 2.06."""
+    assert rates.steps_to_tolerance(0.05, 0.0, rates.curvature(0.5)) == 728
+    assert rates.steps_to_tolerance(0.05, 0.0, rates.curvature(2.0)) == 37
+    mu_edge = rates.best_momentum(0.05, rates.curvature(0.5))
+    assert 0.70 < mu_edge < 0.71        # "raise μ past 0.71": the heavy ball starts to swing
+    assert rates.rate(0.05, 0.7, rates.curvature(2.0)) > rates.plain_rate(0.05, rates.curvature(2.0))
+    assert abs(np.sqrt(1 / 0.32) - 1.77) < 0.005    # plain descent with α = 0.32 diverges from here
+    assert rates.plain_rate(0.32, rates.curvature(1.76)) < 1 < rates.plain_rate(0.32, rates.curvature(1.77))
+    for a in (0.5, 1.0, 1.5, 2.0):                  # Polyak's pair: rate 0.6 across [0.5, 2]
+        assert rates.rate(0.32, 0.36, rates.curvature(a)) == pytest.approx(0.6, abs=1e-6)
+    assert rates.rate(0.32, 0.36, rates.curvature(2.05)) < 1 < rates.rate(0.32, 0.36,
+                                                                         rates.curvature(2.07))
+
+
 def test_best_momentum_for_one_curvature_beats_every_other():
     """Section 3's argument: below μ_edge the rate exceeds √μ_edge (P(√μ_edge) < 0), above it
     the rate is √μ; for several αc, not only the notebook's."""
     for step_c in (0.025, 0.1, 0.4, 0.9):
         mu_edge = rates.best_momentum(step_c, 1.0)
-        r = np.sqrt(mu_edge)
-        assert np.isclose(r, 1 - np.sqrt(step_c))
+        rho_edge = np.sqrt(mu_edge)
+        assert np.isclose(rho_edge, 1 - np.sqrt(step_c))
         mus = np.linspace(0.0, 0.99, 991)
         rho = rates.rate(step_c, mus, 1.0)
-        assert np.all(rho >= r - 1e-9)
+        assert np.all(rho >= rho_edge - 1e-9)
         below, above = mus < mu_edge - 1e-6, mus > mu_edge + 1e-6
-        poly = r**2 - (1 + mus - step_c) * r + mus
+        poly = rho_edge**2 - (1 + mus - step_c) * rho_edge + mus
         np.testing.assert_allclose(poly, np.sqrt(step_c) * (mus - mu_edge), atol=1e-12)
-        assert np.all(rho[below] > r) and np.allclose(rho[above], np.sqrt(mus[above]))
+        assert np.all(rho[below] > rho_edge) and np.allclose(rho[above], np.sqrt(mus[above]))
 
 
 # --- exercise 5: the heavy-ball step, written by the learner --------------------------------
 
-def heavy_ball_step(g, dg, dL_dy, alpha, mu):
+def heavy_ball_step(g, velocity, dL_dy, alpha, mu):
     """The solution the notebook hides."""
-    return g + mu * dg - alpha * dL_dy(g)
+    return g + mu * velocity - alpha * dL_dy(g)
 
 
 def test_heavy_ball_step_solution_is_correct():
@@ -279,17 +294,17 @@ def test_heavy_ball_step_agrees_with_invert_in_the_checks_settings():
 
 
 @pytest.mark.parametrize("wrong, says", [
-    (lambda g, dg, dL, alpha, mu: g - alpha * dL(g), "forgot μ"),
-    (lambda g, dg, dL, alpha, mu: g + dg - alpha * dL(g), "forgot μ"),
-    (lambda g, dg, dL, alpha, mu: g + mu * dg + alpha * dL(g), "Wrong sign on the slope"),
-    (lambda g, dg, dL, alpha, mu: g - mu * dg - alpha * dL(g), "Wrong sign on the momentum"),
-    (lambda g, dg, dL, alpha, mu: g + mu * dg - alpha * dL(g + mu * dg), "look-ahead point"),
-    (lambda g, dg, dL, alpha, mu: g + mu * dg - alpha * dL(g - dg), "previous iterate"),
-    (lambda g, dg, dL, alpha, mu: g + mu * dg - dL(g), "forgot α"),
-    (lambda g, dg, dL, alpha, mu: g + mu * (dg - alpha * dL(g)), "multiplies only the last step"),
-    (lambda g, dg, dL, alpha, mu: g + 0.5 * mu * dg - alpha * dL(g), "One step is"),
-    (lambda g, dg, dL, alpha, mu: (g, dg), "single number"),
-    (lambda g, dg, dL, alpha, mu: 1 / 0, "ZeroDivisionError"),
+    (lambda g, velocity, dL, alpha, mu: g - alpha * dL(g), "forgot μ"),
+    (lambda g, velocity, dL, alpha, mu: g + velocity - alpha * dL(g), "forgot μ"),
+    (lambda g, velocity, dL, alpha, mu: g + mu * velocity + alpha * dL(g), "Wrong sign on the slope"),
+    (lambda g, velocity, dL, alpha, mu: g - mu * velocity - alpha * dL(g), "Wrong sign on the momentum"),
+    (lambda g, velocity, dL, alpha, mu: g + mu * velocity - alpha * dL(g + mu * velocity), "look-ahead point"),
+    (lambda g, velocity, dL, alpha, mu: g + mu * velocity - alpha * dL(g - velocity), "previous iterate"),
+    (lambda g, velocity, dL, alpha, mu: g + mu * velocity - dL(g), "forgot α"),
+    (lambda g, velocity, dL, alpha, mu: g + mu * (velocity - alpha * dL(g)), "multiplies only the last step"),
+    (lambda g, velocity, dL, alpha, mu: g + 0.5 * mu * velocity - alpha * dL(g), "One step is"),
+    (lambda g, velocity, dL, alpha, mu: (g, velocity), "single number"),
+    (lambda g, velocity, dL, alpha, mu: 1 / 0, "ZeroDivisionError"),
     (3.0, "pass the function itself"),
 ])
 def test_heavy_ball_step_mistakes_are_named(wrong, says):
@@ -298,7 +313,7 @@ def test_heavy_ball_step_mistakes_are_named(wrong, says):
 
 
 def test_heavy_ball_step_stub_is_not_yet():
-    def stub(g, dg, dL_dy, alpha, mu):
+    def stub(g, velocity, dL_dy, alpha, mu):
         g_next = None
         return g_next
 

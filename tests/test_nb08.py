@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import invlib
-from invlib import line, widgets
+from invlib import line, rates, widgets
 from invlib.dashboards import nb08 as panel
 from invlib.selfcheck import nb08
 
@@ -158,8 +158,8 @@ def test_true_loss_wrong_answers(answer, explanation):
 
 
 def test_spurious_b_right_answers():
-    a_s = nb08.spurious_root()
-    q_n = (1 - 2 * 0.05 * a_s**2) ** 20
+    a_sp = nb08.spurious_root()
+    q_n = (1 - 2 * 0.05 * a_sp**2) ** 20
     for answer in (2 * q_n * PROBLEM.y0_training - 4, -0.53510, nb08.expected_spurious_b()):
         assert nb08.check_spurious_b(answer), answer
 
@@ -180,6 +180,8 @@ def test_spurious_b_wrong_answers(answer, explanation):
 
 def test_smallest_steps():
     assert nb08.expected_smallest_steps() == 6
+    for answer in (5, 6, 7):   # every message names the quantity: the prediction's slope s(a)
+        assert "prediction's slope s(a)" in nb08.check_smallest_steps(answer).message
     assert nb08.check_smallest_steps(6) and nb08.check_smallest_steps(np.int64(6))
     assert "0.483" in nb08.check_smallest_steps(5).message
     assert "beyond 1/√α" in nb08.check_smallest_steps(5).message
@@ -195,20 +197,41 @@ def test_numbers_in_the_exercise_solutions():
     # Exercise 1: 0.6^20 ≈ 3.66e-5, times Σ(y0 − y_i)² ≈ 30, is ≈ 1.10e-3.
     assert 0.6**20 == pytest.approx(3.66e-5, abs=0.005e-5)
     assert nb08.expected_true_loss() == pytest.approx(1.10e-3, abs=0.005e-3)
-    # Exercise 2: q^20 ≈ 0.8663, q^20·y0 ≈ 1.7324, b ≈ −0.5351, −2 a_s ≈ −0.5348.
-    a_s = nb08.spurious_root()
-    q_n = (1 - 2 * p.alpha * a_s**2) ** p.n_steps
+    # Exercise 2: q^20 ≈ 0.8663, q^20·y0 ≈ 1.7324, b ≈ −0.5351, −2 a_sp ≈ −0.5348.
+    a_sp = nb08.spurious_root()
+    q_n = (1 - 2 * p.alpha * a_sp**2) ** p.n_steps
     assert q_n == pytest.approx(0.8663, abs=5e-5)
     assert q_n * p.y0_training == pytest.approx(1.7324, abs=5e-5)
     assert nb08.expected_spurious_b() == pytest.approx(-0.5351, abs=5e-5)
-    assert -2 * a_s == pytest.approx(-0.5348, abs=5e-5)
+    assert -2 * a_sp == pytest.approx(-0.5348, abs=5e-5)
     # Exercise 3: the peak of s is 0.483 at N = 5 and 0.522 at N = 6, with roots 1.16 and 1.82.
-    assert nb08._largest_stable_slope(5) == pytest.approx(0.483, abs=5e-4)
-    assert nb08._largest_stable_slope(6) == pytest.approx(0.522, abs=5e-4)
+    assert nb08._peak_prediction_slope(5) == pytest.approx(0.483, abs=5e-4)
+    assert nb08._peak_prediction_slope(6) == pytest.approx(0.522, abs=5e-4)
     np.testing.assert_allclose(nb08.stable_roots(6), [1.16, 1.82], atol=5e-3)
     for n in (1, 3, 5):
         beyond = line.slope_roots(0.5, 0.05, n, a_min=1 / np.sqrt(0.05), a_max=10.0)
         assert beyond.size == 1 and nb08.stable_roots(n).size == 0
+
+
+def test_numbers_the_prose_states():
+    """Numbers of the aim, sections 3 and 6 and "What next" that no cell above them prints."""
+    p = PROBLEM
+    # The aim: notebook 04's run ends at a = 1.9999268, b = −3.9998536.
+    fit = invlib.train(LINE, p.x, p.y, (p.a0, 0.0), p.y0_training, p.alpha, p.beta, p.n_steps,
+                       p.n_epochs, bounds=p.bounds)
+    assert round(fit.theta[0], 7) == 1.9999268 and round(fit.theta[1], 7) == -3.9998536
+    # Section 3: min over b of T is 10 (1 − 2 s(a))², since Σ(y_i − ȳ)² = 10 and x = 2y − 4.
+    assert np.sum((p.y - p.y.mean()) ** 2) == pytest.approx(10.0, abs=1e-12)
+    np.testing.assert_allclose(p.x, 2 * p.y - 4, atol=1e-12)
+    a = np.linspace(0.05, 4.0, 50)
+    s = line.slope(a, p.alpha, p.n_steps)
+    np.testing.assert_allclose(line.best_loss_over_b(a, p.x, p.y, p.alpha, p.n_steps),
+                               10 * (1 - 2 * s) ** 2, rtol=1e-9, atol=1e-12)
+    # Section 6: Polyak's α = 0.32, μ = 0.36 (notebook 07) diverges above a ≈ 2.06.
+    assert rates.rate(0.32, 0.36, rates.curvature(2.05)) < 1 < rates.rate(0.32, 0.36,
+                                                                         rates.curvature(2.07))
+    # What next: the exact inverse (x − b)/a at the truth (2, −4) fits the data exactly.
+    assert np.sum((p.y - (p.x + 4) / 2) ** 2) == pytest.approx(0.0, abs=1e-24)
 
 
 def test_dashboard_fits_600_pixels_with_the_legend_off_the_data(dashboard):
@@ -265,7 +288,7 @@ def test_the_root_census_table(alpha, n_steps, stable, unstable, turns):
 
 
 def test_the_estimate_of_the_spurious_root():
-    """The optional box of section 3: a_s ≈ 1/(2Nα·a_true), low by about 1/(4Nα·a_true²)."""
+    """The optional box of section 3: a_sp ≈ 1/(2Nα·a_true), low by about 1/(4Nα·a_true²)."""
     alpha, a_true = 0.05, 2.0
     table = {20: (0.267410, 0.0651), 50: (0.102602, 0.0254), 100: (0.050637, 0.0126),
              200: (0.025158, 0.0063)}

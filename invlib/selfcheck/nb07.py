@@ -196,23 +196,23 @@ STEP_CASES = [  # (θ, x, g₀, α, μ, N)
 
 #: Exercise 5: typical wrong steps g_{n+1}(g, Δg, ∂L/∂y, α, μ), and what each one got wrong.
 WRONG_STEPS = [
-    (lambda g, dg, dL, alpha, mu: g - alpha * dL(g),
+    (lambda g, velocity, dL, alpha, mu: g - alpha * dL(g),
      "You forgot μ: this is plain descent, g − α ∂L/∂y(g). Add the momentum term μ·Δg_n."),
-    (lambda g, dg, dL, alpha, mu: g + dg - alpha * dL(g),
+    (lambda g, velocity, dL, alpha, mu: g + velocity - alpha * dL(g),
      "You forgot μ on the last step: g + Δg_n − α ∂L/∂y(g) keeps all of it. Multiply Δg_n by μ."),
-    (lambda g, dg, dL, alpha, mu: g + mu * dg + alpha * dL(g),
+    (lambda g, velocity, dL, alpha, mu: g + mu * velocity + alpha * dL(g),
      "Wrong sign on the slope: step downhill, g + μΔg_n − α ∂L/∂y(g_n)."),
-    (lambda g, dg, dL, alpha, mu: g - mu * dg - alpha * dL(g),
+    (lambda g, velocity, dL, alpha, mu: g - mu * velocity - alpha * dL(g),
      "Wrong sign on the momentum term: the ball keeps going the way it went, + μΔg_n."),
-    (lambda g, dg, dL, alpha, mu: g + mu * dg - alpha * dL(g + mu * dg),
+    (lambda g, velocity, dL, alpha, mu: g + mu * velocity - alpha * dL(g + mu * velocity),
      "Slope at the wrong point: you took it at the look-ahead point g_n + μΔg_n (Nesterov's "
      "variant); the heavy ball takes it where it stands, at g_n."),
-    (lambda g, dg, dL, alpha, mu: g + mu * dg - alpha * dL(g - dg),
+    (lambda g, velocity, dL, alpha, mu: g + mu * velocity - alpha * dL(g - velocity),
      "Slope at the wrong point: you took it at the previous iterate g_{n−1} = g_n − Δg_n; the "
      "heavy ball takes it at g_n."),
-    (lambda g, dg, dL, alpha, mu: g + mu * dg - dL(g),
+    (lambda g, velocity, dL, alpha, mu: g + mu * velocity - dL(g),
      "You forgot α: the slope enters the step as α·∂L/∂y(g_n)."),
-    (lambda g, dg, dL, alpha, mu: g + mu * (dg - alpha * dL(g)),
+    (lambda g, velocity, dL, alpha, mu: g + mu * (velocity - alpha * dL(g)),
      "The momentum μ multiplies only the last step Δg_n, not the slope term: g + μΔg_n − α ∂L/∂y(g_n)."),
 ]
 
@@ -225,23 +225,24 @@ def _run_steps(step, case):
     def dL_dy(y):
         return float(inversion.inner_gradient(model, theta, x, y))
 
-    path, g, dg = [g0], g0, 0.0
+    path, g, velocity = [g0], g0, 0.0
     for _ in range(n_steps):
-        g_next = step(g, dg, dL_dy, alpha, mu)
+        g_next = step(g, velocity, dL_dy, alpha, mu)
         if g_next is None:
             return None
         value = as_number(g_next, "heavy_ball_step(...)")
         if isinstance(value, Feedback):
             return value
-        g, dg = value, value - g
+        g, velocity = value, value - g
         path.append(g)
     return np.array(path)
 
 
 @exercise
 def check_heavy_ball_step(heavy_ball_step):
-    """Exercise 5: heavy_ball_step(g, dg, dL_dy, α, μ) = g + μ·dg − α·dL_dy(g), run N steps and
-    compared with invlib.invert(..., momentum=μ) on settings the notebook does not use."""
+    """Exercise 5: heavy_ball_step(g, velocity, dL_dy, α, μ) = g + μ·velocity − α·dL_dy(g), the
+    velocity being Δg_n; run N steps and compared with invlib.invert(..., momentum=μ) on settings
+    the notebook does not use."""
     if not callable(heavy_ball_step):
         return Feedback(False, "pass the function itself: check_heavy_ball_step(heavy_ball_step).")
     for case in STEP_CASES:

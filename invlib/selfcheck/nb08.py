@@ -1,11 +1,11 @@
 """Self-checks for notebook 08 (what finite-N training really learns).
 
 Exercise 1: T at the true θ = (2, −4) on the original data with N = 10 steps; exercise 2: the b
-that makes the small root a_s of s(a) = 1/2 fit exactly; exercise 3: the smallest N (α = 0.05)
-at which an a with |q| < 1 reaches the slope 1/2; exercise 4 (code): the slope s(a) = (1 − q^N)/a
-of the N-step prediction, against invlib.line.slope on unseen a, α, N. The expected values are
-computed with invlib itself, so the checks and the lessons cannot drift apart.
-"""
+that makes the small root a_sp of s(a) = 1/2 fit exactly; exercise 3: the smallest N (α = 0.05)
+at which the prediction's slope s(a) reaches 1/2 at some a with |q| < 1; exercise 4 (code): the
+slope s(a) = (1 − q^N)/a of the N-step prediction, against invlib.line.slope on unseen a, α, N.
+The expected values are computed with invlib itself, so the checks and the lessons cannot drift
+apart."""
 
 import numpy as np
 
@@ -61,7 +61,7 @@ def check_true_loss(answer):
 
 
 def spurious_root():
-    """The small root a_s ≈ 0.2674 of s(a) = 1/2 on the original setup (α = 0.05, N = 20)."""
+    """The small root a_sp ≈ 0.2674 of s(a) = 1/2 on the original setup (α = 0.05, N = 20)."""
     p = data.original_problem()
     roots = line.slope_roots(line.DATA_SLOPE, p.alpha, p.n_steps,
                                    a_max=1.0 / np.sqrt(p.alpha))
@@ -69,7 +69,7 @@ def spurious_root():
 
 
 def expected_spurious_b():
-    """b with q^N g₀ − s(a_s)·b = 2, i.e. b = 2q^N g₀ − 4 ≈ −0.5351."""
+    """b with q^N g₀ − s(a_sp)·b = 2, i.e. b = 2q^N g₀ − 4 ≈ −0.5351."""
     p = data.original_problem()
     return float(line.zero_loss_theta(spurious_root(), p.y0_training, p.alpha,
                                             p.n_steps)[1])
@@ -77,18 +77,18 @@ def expected_spurious_b():
 
 @exercise
 def check_spurious_b(answer):
-    """Exercise 2: the b that puts the offset d = q^N g₀ − s(a_s)·b at 2 for a = a_s."""
+    """Exercise 2: the b that puts the offset d = q^N g₀ − s(a_sp)·b at 2 for a = a_sp."""
     p = data.original_problem()
-    a_s, n = spurious_root(), p.n_steps
-    q_n = line.q(p.alpha, a_s) ** n
-    s = line.DATA_SLOPE  # s(a_s) = 1/2 at the root
+    a_sp, n = spurious_root(), p.n_steps
+    q_n = line.q(p.alpha, a_sp) ** n
+    s = line.DATA_SLOPE  # s(a_sp) = 1/2 at the root
     d_true = line.DATA_OFFSET
     hints = [
         (-4.0, "−4 is the true b. With a ≈ 0.27 the 20 steps leave q^N ≈ 0.87 of the start "
                "g₀ in every prediction, so b must make up for it: solve q^N g₀ − s b = 2."),
         (q_n * p.y0_training - d_true, "You forgot to divide by the slope: d = q^N g₀ − s·b with "
-                                  "s(a_s) = 1/2, so b = (q^N g₀ − 2)/s."),
-        (-2.0 * a_s, "That b gives the exact inverse (x − b)/a the offset 2, but the 20-step "
+                                  "s(a_sp) = 1/2, so b = (q^N g₀ − 2)/s."),
+        (-2.0 * a_sp, "That b gives the exact inverse (x − b)/a the offset 2, but the 20-step "
                      "prediction has the offset d = q^N g₀ − s(a)·b: the start g₀ still "
                      "counts."),
         ((-q_n * p.y0_training - d_true) / s, "The start enters the offset with a plus sign: "
@@ -121,14 +121,16 @@ def expected_smallest_steps():
     raise RuntimeError("no N up to SEARCH_STEPS fits the slope")  # pragma: no cover
 
 
-def _largest_stable_slope(n_steps, alpha=SMALLEST_ALPHA):
+def _peak_prediction_slope(n_steps, alpha=SMALLEST_ALPHA):
+    """The peak of the prediction's slope s(a) = (1 − q^N)/a over 0 ≤ a ≤ 1/√α (|q| ≤ 1)."""
     a = np.linspace(0.0, 1.0 / np.sqrt(alpha), 20001)
     return float(np.max(line.slope(a, alpha, n_steps)))
 
 
 @exercise
 def check_smallest_steps(answer):
-    """Exercise 3: the smallest N for which some a with |q| < 1 has s(a) = 1/2 (α = 0.05)."""
+    """Exercise 3: the smallest N for which the prediction's slope s(a) reaches 1/2 at some a
+    with |q| < 1 (α = 0.05)."""
     value = as_number(answer, "N")
     if isinstance(value, Feedback):
         return value
@@ -136,20 +138,21 @@ def check_smallest_steps(answer):
         return Feedback(False, f"N counts steps: give a whole number ≥ 1, got {answer!r}.")
     n, expected = int(value), expected_smallest_steps()
     if n == expected:
-        return Feedback(True, f"N = {n}: the largest slope with |q| < 1 is now "
-                              f"{_largest_stable_slope(n):.3f} ≥ 1/2, one step earlier it was "
-                              f"{_largest_stable_slope(n - 1):.3f}.")
+        return Feedback(True, f"N = {n}: over 0 < a < 1/√α (|q| < 1) the prediction's slope s(a) "
+                              f"now peaks at {_peak_prediction_slope(n):.3f} ≥ 1/2; with "
+                              f"N = {n - 1} its peak was {_peak_prediction_slope(n - 1):.3f}.")
     if n > expected:
-        return Feedback(False, f"With N = {n} some a reaches the slope 1/2, but a smaller N "
-                               "already does: go down until the roots with |q| < 1 vanish.")
+        return Feedback(False, f"With N = {n} the prediction's slope s(a) reaches 1/2 at some a "
+                               "with |q| < 1, but a smaller N already does: go down until those "
+                               "roots vanish.")
     beyond = line.slope_roots(line.DATA_SLOPE, SMALLEST_ALPHA, n,
                                     a_max=3.0 / np.sqrt(SMALLEST_ALPHA),
                                     a_min=1.0 / np.sqrt(SMALLEST_ALPHA))
     aside = (f" (s(a) = 1/2 at a ≈ {beyond[0]:.3f}, but that is beyond 1/√α, where |q| > 1 and "
              "the inner steps diverge)" if beyond.size else "")
-    return Feedback(False, f"At N = {n} the largest slope any a with |q| < 1 reaches is "
-                           f"{_largest_stable_slope(n):.3f} < 1/2{aside}: no such θ fits "
-                           "the data. Try a larger N.")
+    return Feedback(False, f"At N = {n} the prediction's slope s(a) peaks at "
+                           f"{_peak_prediction_slope(n):.3f} < 1/2 over 0 < a < 1/√α (|q| < 1)"
+                           f"{aside}: no such θ fits the data. Try a larger N.")
 
 
 # --------------------------------------------------------------------------------------

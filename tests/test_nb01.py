@@ -246,10 +246,10 @@ def test_numbers_quoted_in_the_solutions():
     assert np.isclose(0.2 / 0.25, 0.8)
 
 
-# --- Exercise 4 (code): ∂L/∂y of f(y) = a·y² + b ------------------------------------------
+# --- Exercise 4 (code): dL/dy of f(y) = a·y² + b ------------------------------------------
 
 def square_loss_gradient(y, a, b, x):
-    """The solution: ∂L/∂y = −2(x − a·y² − b)·2a·y."""
+    """The solution: dL/dy = −2(x − a·y² − b)·2a·y."""
     dL_dy = -2 * (x - (a * y**2 + b)) * 2 * a * y
     return dL_dy
 
@@ -280,7 +280,7 @@ def test_square_gradient_right():
     (lambda y, a, b, x: -2 * (x - (a * y**2 + b)) * a * y, "one from y²"),
     (lambda y, a, b, x: 2 * a * y, "the model's slope"),
     (lambda y, a, b, x: (x - (a * y**2 + b)) ** 2, "the loss L itself"),
-    (lambda y, a, b, x: 0.0, "but ∂L/∂y ="),
+    (lambda y, a, b, x: 0.0, "but dL/dy ="),
     (lambda y, a, b, x: 1 / 0, "raised ZeroDivisionError"),
     (lambda y, a, b, x: "1.0", "single number"),
     (lambda y, a, b, x: [1.0, 2.0], "single number"),

@@ -231,60 +231,75 @@ def test_the_count_law_near_both_ends():
     assert np.isclose(np.log(1e3) / 0.04, 172.7, atol=0.05)
 
 
-# --- Exercise 5 (code): the N-step predictor ------------------------------------------------
+# --- Exercise 5 (code): the slope and offset of the N-step prediction ----------------------
 
-def predict(x, a, b, y0, alpha, n_steps):
-    """The solution: h(x) = (1 − q^N)(x − b)/a + q^N·g₀ with q = 1 − 2αa²."""
+def slope_and_offset(a, b, y0, alpha, n_steps):
+    """The solution: h(x) = s·x + d with s = (1 − q^N)/a, d = q^N·g₀ − (1 − q^N)·b/a."""
     q = 1 - 2 * alpha * a**2
-    g_N = (1 - q**n_steps) * (x - b) / a + q**n_steps * y0
-    return g_N
+    slope = (1 - q**n_steps) / a
+    offset = q**n_steps * y0 - (1 - q**n_steps) * b / a
+    return slope, offset
 
 
-def test_predictor_solution_agrees_with_the_steps_on_arrays():
+def test_slope_and_offset_solution_agrees_with_the_steps_on_arrays():
     xs = np.linspace(-3.0, 3.0, 7)
-    for a, b, y0, alpha, n in [(2.0, -4.0, 0.5, 0.05, 20), (1.3, 0.2, -1.0, 0.5, 7)]:
+    for a, b, y0, alpha, n in [(2.0, -4.0, 0.5, 0.05, 20), (1.3, 0.2, -1.0, 0.5, 7),
+                               (2.0, -4.0, -2.5, 0.125, 3)]:
         steps = invlib.invert(invlib.Line(), (a, b), xs, y0, alpha, n).y
-        assert np.allclose(predict(xs, a, b, y0, alpha, n), steps, rtol=0, atol=1e-12)
+        slope, offset = slope_and_offset(a, b, y0, alpha, n)
+        assert np.allclose(slope * xs + offset, steps, rtol=0, atol=1e-12)
 
 
-def test_predictor_right():
-    feedback = nb02.check_predictor(predict)
+def test_slope_and_offset_right():
+    feedback = nb02.check_slope_offset(slope_and_offset)
     assert feedback and "invlib.invert" in repr(feedback)
 
 
-def _looping_predictor(x, a, b, y0, alpha, n_steps):
-    g = y0
-    for _ in range(n_steps):
-        g = g + 2 * alpha * a * (x - a * g - b)
-    return g
+def _by_taking_the_steps(a, b, y0, alpha, n_steps):
+    def h(x):
+        g = y0
+        for _ in range(n_steps):
+            g = g + 2 * alpha * a * (x - a * g - b)
+        return g
+    return h(1.0) - h(0.0), h(0.0)
 
 
-def test_predictor_by_taking_the_steps_is_right_too():
-    assert nb02.check_predictor(_looping_predictor)
+def test_slope_and_offset_by_taking_the_steps_is_right_too():
+    assert nb02.check_slope_offset(_by_taking_the_steps)
 
 
 def _q(alpha, a):
     return 1 - 2 * alpha * a**2
 
 
+def _weights(q, n):
+    return 1 - q**n, q**n
+
+
 @pytest.mark.parametrize("wrong, says", [
-    (lambda x, a, b, y0, al, n: (1 - _q(al, a) ** (n + 1)) * (x - b) / a + _q(al, a) ** (n + 1) * y0,
-     "off by one"),
-    (lambda x, a, b, y0, al, n: (1 - _q(al, a) ** n) * (x - b) / a, "the start is missing"),
-    (lambda x, a, b, y0, al, n: _q(al, a) ** n * (x - b) / a + (1 - _q(al, a) ** n) * y0, "swapped"),
-    (lambda x, a, b, y0, al, n: (1 - (1 - al * a * a) ** n) * (x - b) / a + (1 - al * a * a) ** n * y0,
-     "factor 2"),
-    (lambda x, a, b, y0, al, n: (x - b) / a, "the exact inverse"),
-    (lambda x, a, b, y0, al, n: (1 - _q(al, a) ** n) * x / a + _q(al, a) ** n * y0, "b is missing"),
-    (lambda x, a, b, y0, al, n: (1 - _q(al, a) ** n) * (x + b) / a + _q(al, a) ** n * y0, "(x + b)/a"),
-    (lambda x, a, b, y0, al, n: 0.0, "N steps end at"),
-    (lambda x, a, b, y0, al, n: [1.0, 2.0], "single number"),
-    (lambda x, a, b, y0, al, n: None, "replace None"),
-    (lambda x, a, b, y0, al, n: x / 0, "raised ZeroDivisionError"),
-    ("predict", "the function itself"),
+    (lambda a, b, y0, al, n: slope_and_offset(a, b, y0, al, n)[::-1], "swapped: return (slope, offset)"),
+    (lambda a, b, y0, al, n: slope_and_offset(a, b, y0, al, n + 1), "off by one"),
+    (lambda a, b, y0, al, n: slope_and_offset(a, b, y0, al / 2, n), "factor 2"),
+    (lambda a, b, y0, al, n: (1 / a, -b / a), "exact inverse"),
+    (lambda a, b, y0, al, n: (_weights(_q(al, a), n)[0] / a, _q(al, a) ** n * y0), "−(1 − q^N)·b/a"),
+    (lambda a, b, y0, al, n: (_weights(_q(al, a), n)[0] / a, -_weights(_q(al, a), n)[0] * b / a),
+     "misses the start"),
+    (lambda a, b, y0, al, n: (_weights(_q(al, a), n)[0] / a,
+                              _q(al, a) ** n * y0 + _weights(_q(al, a), n)[0] * b / a), "wrong sign"),
+    (lambda a, b, y0, al, n: (_weights(_q(al, a), n)[0] / a, -b / a), "offset of the exact inverse"),
+    (lambda a, b, y0, al, n: (_weights(_q(al, a), n)[0] / a,
+                              _weights(_q(al, a), n)[0] * y0 - _q(al, a) ** n * b / a), "weights are swapped"),
+    (lambda a, b, y0, al, n: (_weights(_q(al, a), n)[0] / a, 0.0), "the offset not yet"),
+    (lambda a, b, y0, al, n: (1.0, 0.0), "slope s is not right"),
+    (lambda a, b, y0, al, n: 1.0, "two numbers"),
+    (lambda a, b, y0, al, n: (1.0, 2.0, 3.0), "two numbers"),
+    (lambda a, b, y0, al, n: (None, None), "replace None"),
+    (lambda a, b, y0, al, n: (1.0, float("nan")), "not finite"),
+    (lambda a, b, y0, al, n: a / 0, "raised ZeroDivisionError"),
+    ("slope_and_offset", "the function itself"),
 ])
-def test_predictor_wrong(wrong, says):
-    feedback = nb02.check_predictor(wrong)
+def test_slope_and_offset_wrong(wrong, says):
+    feedback = nb02.check_slope_offset(wrong)
     assert not feedback and says in repr(feedback), repr(feedback)
 
 
@@ -295,7 +310,7 @@ SOLUTIONS = [
     (nb02.check_q, (-0.8,)),
     (nb02.check_steps, (28,)),
     (nb02.check_converging_alphas, ([0.1, 0.25, 0.5, 0.8],)),
-    (nb02.check_predictor, (predict,)),
+    (nb02.check_slope_offset, (slope_and_offset,)),
 ]
 
 
@@ -308,7 +323,9 @@ def test_numbers_the_prose_states():
     assert np.finfo(float).max / 1e308 == pytest.approx(1.8, abs=0.005)
 
 
-def test_the_four_regimes_of_section_3():
-    """α = 0.05, 0.125, 0.25, 0.3 give q = 0.6, 0, −1, −1.4 for a = 2."""
-    assert np.allclose([invlib.line.q(alpha, 2.0) for alpha in (0.05, 0.125, 0.25, 0.3)],
-                       [0.6, 0.0, -1.0, -1.4])
+def test_the_five_regimes_of_section_3():
+    """α = 0.05, 0.125, 0.2, 0.25, 0.3 give q = 0.6, 0, −0.6, −1, −1.4 for a = 2: one per row of
+    the table (0 < q < 1, q = 0, −1 < q < 0, q = −1, q < −1)."""
+    qs = [invlib.line.q(alpha, 2.0) for alpha in (0.05, 0.125, 0.2, 0.25, 0.3)]
+    assert np.allclose(qs, [0.6, 0.0, -0.6, -1.0, -1.4])
+    assert 0 < qs[0] < 1 and qs[1] == 0 and -1 < qs[2] < 0 and qs[3] == -1 and qs[4] < -1

@@ -88,47 +88,67 @@ def test_closed_form_wrong_answers(wrong, phrase):
     assert not ok and text.startswith("Not yet") and phrase in text
 
 
-# --- Exercise 3: the tangent's factor q ----------------------------------------------------
+# --- Exercise 3: from which step the a-tangent stays within 10⁻³ of its limit -------------
 
-def test_tangent_factor_right_answer_matches_sympy():
-    line = invlib.Line()
-    a, _ = line.params
-    factor = sympy.diff(symbolic.update_rule(line), symbolic.g_n)
-    value = factor.subs({symbolic.alpha: nb03.TANGENT_FACTOR["alpha"], a: nb03.TANGENT_FACTOR["a"]})
-    assert abs(float(value) - (-0.8)) < 1e-12
-    assert nb03.check_tangent_factor(float(value))
+def _original_a_tangent(n_steps=60):
+    problem = invlib.data.original_problem()
+    _, tangents = invlib.unroll_path(invlib.Line(), problem.theta_true, 0.0, problem.y0_inversion,
+                                     problem.alpha, n_steps)
+    return tangents
 
 
-def test_tangent_factor_is_what_the_recursion_multiplies_by():
-    alpha, a = nb03.TANGENT_FACTOR["alpha"], nb03.TANGENT_FACTOR["a"]
-    _, tangents = invlib.unroll_path(invlib.Line(), (a, 1.0), 2.0, 0.0, alpha, 6)
-    direct = -2 * alpha * a  # ∂G/∂b, added every step
-    ratios = (tangents[2:, 1] - direct) / tangents[1:-1, 1]
-    assert np.allclose(ratios, -0.8)
+def test_a_tangent_steps_right_answer_matches_the_recursion():
+    """The solution's code: run the recursion past N = 20 and find the last step above 10⁻³."""
+    tangents = _original_a_tangent()
+    distance = np.abs(tangents[:, 0] + 1.0)  # the limit −y*/a = −1
+    first = np.nonzero(distance > 1e-3)[0].max() + 1
+    assert first == 22 and np.all(distance[22:] <= 1e-3)
+    assert np.all(np.diff(distance[2:]) < 0)  # away from the limit for two steps, then closer
+    ok, text = _verdict(nb03.check_a_tangent_steps(int(first)))
+    assert ok and text.startswith("Correct")
+
+
+def test_a_tangent_distance_formula_is_the_recursion():
+    """Exercise 3's formula: |∂g_n/∂a + y*/a| = |qⁿ y*/a − 4αa n q^(n−1) (g₀ − y*)|."""
+    distances, q, y_star, g0 = nb03.a_tangent_distances(60)
+    assert np.allclose(distances, np.abs(_original_a_tangent()[:, 0] + 1.0), rtol=0, atol=1e-13)
+    assert q == pytest.approx(0.6) and y_star == 2.0
+
+
+def test_a_tangent_is_not_geometric_but_b_tangent_is():
+    """The b-tangent's distance shrinks by q every step; the a-tangent's ratio is q(n+1)/n-ish."""
+    tangents = _original_a_tangent(30)
+    distance_b = tangents[:, 1] + 0.5
+    assert np.allclose(distance_b[1:] / distance_b[:-1], 0.6)
+    distance_a = tangents[:, 0] + 1.0
+    ratios = distance_a[11:] / distance_a[10:-1]
+    assert np.all(ratios > 0.6 + 1e-3) and np.all(ratios < 0.6 * 12 / 10)
 
 
 @pytest.mark.parametrize(
     "wrong, phrase",
     [
-        (0.8, "negative here"),
-        (0.1, "factor 2"),
-        (-0.2, "squared"),
-        (1.8, "keeps g_n itself"),
-        (-1.2, "∂G/∂b"),
-        (-0.5, "too large"),
-        (-0.9, "too small"),
+        (13, "∂g_n/∂b"),
+        (14, "qⁿ·y*/a small"),
+        (21, "still 0.0014"),
+        (2, "still 2.5"),
+        (23, "not the first"),
+        (40, "not the first"),
+        (1000, "far from the fewest"),
+        (-3, "0 or more"),
+        (21.5, "whole number"),
     ],
 )
-def test_tangent_factor_wrong_answers(wrong, phrase):
-    ok, text = _verdict(nb03.check_tangent_factor(wrong))
-    assert not ok and text.startswith("Not yet") and phrase in text
+def test_a_tangent_steps_wrong_answers(wrong, phrase):
+    ok, text = _verdict(nb03.check_a_tangent_steps(wrong))
+    assert not ok and text.startswith("Not yet") and phrase in text, text
 
 
 # --- Answers of the wrong kind ---------------------------------------------------------------
 
 @pytest.mark.parametrize(
     "check",
-    [nb03.check_tangent_b_step2, nb03.check_closed_form_g5, nb03.check_tangent_factor],
+    [nb03.check_tangent_b_step2, nb03.check_closed_form_g5, nb03.check_a_tangent_steps],
 )
 @pytest.mark.parametrize(
     "answer, phrase",
@@ -142,7 +162,7 @@ def test_wrong_kind_of_answer(check, answer, phrase):
 
 def test_reached_through_selfcheck_package():
     assert selfcheck.nb03 is nb03
-    assert selfcheck.nb03.check_tangent_factor(-0.8)
+    assert selfcheck.nb03.check_a_tangent_steps(22)
 
 
 def test_numbers_in_the_solutions():
@@ -154,16 +174,13 @@ def test_numbers_in_the_solutions():
     p = nb03.CLOSED_FORM
     assert (p["x"] - p["b"]) / p["a"] == 2.0
     assert abs(0.55**5 - 0.0503284375) < 1e-15
-    alpha, a = nb03.TANGENT_FACTOR["alpha"], nb03.TANGENT_FACTOR["a"]
-    assert abs(1 / a**2 - 0.444) < 1e-3 and alpha < 1 / a**2
-
-
-def test_tangent_distance_to_its_limit_shrinks_by_q():
-    """Exercise 3's solution: ∂g_{n+1}/∂b + 1/a = q (∂g_n/∂b + 1/a)."""
-    alpha, a = nb03.TANGENT_FACTOR["alpha"], nb03.TANGENT_FACTOR["a"]
-    _, tangents = invlib.unroll_path(invlib.Line(), (a, 0.5), 1.0, -2.0, alpha, 8)
-    distance = tangents[:, 1] + 1 / a
-    assert np.allclose(distance[1:] / distance[:-1], -0.8)
+    # exercise 3: y*/a = 1, 4αa(g₀ − y*) ≈ −1.804, distances 0.0014 at n = 21 and 0.00088 at
+    # n = 22; the b-tangent's qⁿ/a is within 10⁻³ from n = 13 (0.6¹² / 2 ≈ 0.0011)
+    distances, q, y_star, g0 = nb03.a_tangent_distances()
+    assert y_star / 2.0 == 1.0 and abs(4 * 0.05 * 2.0 * (g0 - y_star) - (-1.804)) < 5e-4
+    assert f"{g0 - y_star:.3f}" == "-4.509"
+    assert f"{distances[21]:.2g}" == "0.0014" and f"{distances[22]:.2g}" == "0.00088"
+    assert 0.6**12 / 2 > 1e-3 >= 0.6**13 / 2 and f"{0.6**12 / 2:.2g}" == "0.0011"
 
 
 # --- Exercise 4 (code): the cube's tangent step ------------------------------------------
@@ -178,18 +195,18 @@ _G_y, _G_a, _G_b = [sympy.lambdify((symbolic.g_n, symbolic.x, _a, _b, symbolic.a
 
 def cube_tangent_step(g, dg_da, dg_db, x, a, b, alpha):
     """The solution, as the notebook gives it: sympy's ∂G/∂y, ∂G/∂a, ∂G/∂b, lambdified."""
-    factor = _G_y(g, x, a, b, alpha)
-    next_tangents = (factor * dg_da + _G_a(g, x, a, b, alpha),
-                     factor * dg_db + _G_b(g, x, a, b, alpha))
+    dG_dy = _G_y(g, x, a, b, alpha)
+    next_tangents = (dG_dy * dg_da + _G_a(g, x, a, b, alpha),
+                     dG_dy * dg_db + _G_b(g, x, a, b, alpha))
     return next_tangents
 
 
 def cube_tangent_step_by_hand(g, dg_da, dg_db, x, a, b, alpha):
     """The solution's by-hand formulas, self-contained (tests/test_solutions.py runs its source)."""
     r = x - a * g**3 - b
-    factor = 1 - alpha * (18 * a * a * g**4 - 12 * a * g * r)
-    return (factor * dg_da - alpha * (6 * a * g**5 - 6 * g * g * r),
-            factor * dg_db - 6 * alpha * a * g * g)
+    dG_dy = 1 - alpha * (18 * a * a * g**4 - 12 * a * g * r)
+    return (dG_dy * dg_da - alpha * (6 * a * g**5 - 6 * g * g * r),
+            dG_dy * dg_db - 6 * alpha * a * g * g)
 
 
 def test_cube_step_solutions_right():
@@ -249,7 +266,7 @@ def test_cube_step_wrong(wrong, says):
 SOLUTIONS = [
     (nb03.check_tangent_b_step2, (-0.465,)),
     (nb03.check_closed_form_g5, (1.8490146875,)),
-    (nb03.check_tangent_factor, (-0.8,)),
+    (nb03.check_a_tangent_steps, (22,)),
     (nb03.check_cube_tangent_step, (cube_tangent_step_by_hand,)),
 ]
 
@@ -272,3 +289,60 @@ def test_the_finite_difference_error_section_7_predicts():
                                   delta_theta=1e-6)
     _, exact = invlib.unroll_path(invlib.Line(), theta, *args)
     assert np.max(np.abs(fd - exact)) < 1e-9
+
+
+def test_the_optional_box_of_section_9_why_not_write_g_N_out():
+    """Optional section 9: sympy.count_ops of the written-out g_n (line and tanh), of the line's
+    ∂g_n/∂a, of one recursion step, the crossovers, and the expanded and cse'd sizes."""
+    line = invlib.Line()
+    a, b = line.params
+    y = sympy.Symbol("y")
+    tanh_model = invlib.SympyModel(a * sympy.tanh(y) + b, latent="y", params=("a", "b"))
+    depths = range(1, 7)
+    unrolled_line = [symbolic.unrolled_expression(line, n) for n in depths]
+    unrolled_tanh = [symbolic.unrolled_expression(tanh_model, n) for n in depths]
+    ops_line = [sympy.count_ops(expr) for expr in unrolled_line]
+    ops_line_da = [sympy.count_ops(sympy.diff(expr, a)) for expr in unrolled_line]
+    ops_tanh = [sympy.count_ops(expr) for expr in unrolled_tanh]
+    # the table
+    assert ops_line == [7, 21, 49, 105, 217, 441]
+    assert ops_line_da == [9, 45, 145, 401, 1025, 2497]
+    assert ops_tanh == [12, 48, 156, 480, 1452, 4368]
+
+    def step_cost(model):
+        tangents = symbolic.tangent_recursion(model).values()
+        return (sympy.count_ops(symbolic.update_rule(model))
+                + sum(sympy.count_ops(tangent) for tangent in tangents))
+
+    cost_line, cost_tanh = step_cost(line), step_cost(tanh_model)
+    assert (cost_line, cost_tanh) == (30, 89)
+    assert [cost_line * n for n in depths] == [30, 60, 90, 120, 150, 180]
+    assert [cost_tanh * n for n in depths] == [89, 178, 267, 356, 445, 534]
+    # the laws: 7(2ⁿ − 1), each twice the one before plus 7; 6(3ⁿ − 1), three times plus 12
+    assert ops_line == [7 * (2**n - 1) for n in depths]
+    assert ops_tanh == [6 * (3**n - 1) for n in depths]
+    assert all(later == 2 * earlier + 7 for earlier, later in zip(ops_line, ops_line[1:]))
+    assert all(later == 3 * earlier + 12 for earlier, later in zip(ops_tanh, ops_tanh[1:]))
+    assert [round(later / earlier, 2) for earlier, later in zip(ops_line, ops_line[1:])][:2] == [3.0, 2.33]
+    assert [round(later / earlier, 2) for earlier, later in zip(ops_tanh, ops_tanh[1:])][:2] == [4.0, 3.25]
+    # the derivative grows faster still
+    assert np.all(np.diff(np.array(ops_line_da) / np.array(ops_line)) > 0)
+    # each step uses g_n twice (line) and three times (tanh)
+    g_n = symbolic.g_n
+    assert symbolic.update_rule(line).count(g_n) == 2
+    assert symbolic.update_rule(tanh_model).count(g_n) == 3
+    # crossovers: the written-out form overtakes the recursion from n = 4 (tanh) and n = 5 (line)
+    assert ops_tanh[2] < 3 * cost_tanh and ops_tanh[3] > 4 * cost_tanh
+    assert ops_line[3] < 4 * cost_line and ops_line[4] > 5 * cost_line
+    # N = 20: about 2.1·10¹⁰ operations written out, 89·20 = 1780 for the recursion
+    assert f"{6 * (3**20 - 1):.1e}" == "2.1e+10" and cost_tanh * 20 == 1780
+    # expanded, the line grows as 18n − 5; after cse the tanh form grows by 9 per step (from n = 2)
+    expanded = [sympy.count_ops(symbolic.unrolled_expression(line, n, expand=True)) for n in depths]
+    assert expanded == [18 * n - 5 for n in depths]
+
+    def ops_after_cse(expr):
+        named, (reduced,) = sympy.cse(expr)
+        return sum(sympy.count_ops(value) for _, value in named) + sympy.count_ops(reduced)
+
+    after_cse = [ops_after_cse(expr) for expr in unrolled_tanh]
+    assert after_cse == [11, 21, 30, 39, 48, 57]

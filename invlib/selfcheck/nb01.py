@@ -1,5 +1,5 @@
 """Self-checks for notebook 01, the loss landscape of inverting the line f(y) = a·y + b.
-Exercise 4 asks for code: the learner's ∂L/∂y of f(y) = a·y² + b, tried at unseen points.
+Exercise 4 asks for code: the learner's dL/dy of f(y) = a·y² + b, tried at unseen points.
 
 Each exercise's numbers are constants here, so that the notebook and the check agree. Every
 check returns an invlib.selfcheck.Feedback; a wrong answer that matches a common mistake is
@@ -96,7 +96,7 @@ def check_valley_width(answer):
 
 
 # --------------------------------------------------------------------------------------
-# Exercise 4 (code): ∂L/∂y for the model f(y) = a·y² + b
+# Exercise 4 (code): dL/dy for the model f(y) = a·y² + b
 # --------------------------------------------------------------------------------------
 
 #: The points (y, a, b, x) the learner's function is tried at; none of them is in the notebook.
@@ -112,7 +112,7 @@ def _square_gradients(chain, outer=2.0, sign=-1.0):
 
 @exercise
 def check_square_gradient(function):
-    """Exercise 4: function(y, a, b, x) should be ∂L/∂y = −2(x − a·y² − b)·2a·y for f(y) = a·y² + b."""
+    """Exercise 4: function(y, a, b, x) should be dL/dy = −2(x − a·y² − b)·2a·y for f(y) = a·y² + b."""
     import sympy
 
     from .. import inversion
@@ -126,13 +126,13 @@ def check_square_gradient(function):
     right = np.array([float(inversion.inner_gradient(model, (a, b), x, y))
                       for y, a, b, x in SQUARE_CASES])
     if np.allclose(values, right, rtol=1e-9, atol=1e-12):
-        return Feedback(True, "∂L/∂y = −2(x − a·y² − b)·2a·y, the same as invlib.inner_gradient "
+        return Feedback(True, "dL/dy = −2(x − a·y² − b)·2a·y, the same as invlib.inner_gradient "
                               f"at {len(SQUARE_CASES)} points you had not seen.")
     mistakes = [
         (_square_gradients(lambda y, a: 2 * a * y, sign=1.0),
-         "wrong sign: L = (x − f)², so ∂L/∂y = 2(x − f)·(−∂f/∂y) = −2(x − f)·∂f/∂y."),
+         "wrong sign: L = (x − f)², so dL/dy = 2(x − f)·(−∂f/∂y) = −2(x − f)·∂f/∂y."),
         (_square_gradients(lambda y, a: 2 * a * y, outer=1.0),
-         "a factor 2 is missing: ∂L/∂y has two of them, one from the outer square "
+         "a factor 2 is missing: dL/dy has two of them, one from the outer square "
          "(d(r²)/dr = 2r) and one from y² (∂f/∂y = 2a·y)."),
         (_square_gradients(lambda y, a: 1.0),
          "the chain rule's inner factor ∂f/∂y = 2a·y is missing."),
@@ -141,7 +141,7 @@ def check_square_gradient(function):
         (_square_gradients(lambda y, a: 2 * y),
          "∂f/∂y of a·y² + b is 2a·y: the factor a is missing."),
         (np.array([2 * a * y for y, a, b, x in SQUARE_CASES]),
-         "that is ∂f/∂y, the model's slope; ∂L/∂y multiplies it by −2(x − f(y))."),
+         "that is ∂f/∂y, the model's slope; dL/dy multiplies it by −2(x − f(y))."),
         (np.array([(x - (a * y * y + b)) ** 2 for y, a, b, x in SQUARE_CASES]),
          "that is the loss L itself; the exercise asks for its derivative in y."),
     ]
@@ -151,4 +151,4 @@ def check_square_gradient(function):
     worst = int(np.argmax(np.abs(values - right)))
     y, a, b, x = SQUARE_CASES[worst]
     return Feedback(False, f"at y = {y:g}, a = {a:g}, b = {b:g}, x = {x:g} your function gives "
-                           f"{values[worst]:.6g}, but ∂L/∂y = {right[worst]:.6g}.")
+                           f"{values[worst]:.6g}, but dL/dy = {right[worst]:.6g}.")

@@ -1,8 +1,8 @@
 """Self-checks for notebook 02, prediction as inversion.
 
 For the line f(y) = a·y + b every descent step multiplies the error by q = 1 − 2αa²:
-g_{n+1} − y* = q (g_n − y*). Exercise 5 asks for code: the learner's N-step predictor
-h(x) = (1 − q^N)(x − b)/a + q^N·g₀, tried at unseen settings against invlib.invert.
+g_{n+1} − y* = q (g_n − y*). Exercise 5 asks for code: the slope s and offset d of the
+N-step prediction h(x) = s·x + d, tried at unseen settings against invlib.invert.
 """
 
 import math
@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from .. import line
-from . import Feedback, as_number, check_number, exercise, learner_values
+from . import Feedback, as_number, check_number, exercise, learner_result
 
 
 @exercise
@@ -136,64 +136,87 @@ def check_converging_alphas(answer):
 
 
 # --------------------------------------------------------------------------------------
-# Exercise 5 (code): the N-step predictor of the line, without taking the steps
+# Exercise 5 (code): the slope s and offset d of the N-step prediction h(x) = s·x + d
 # --------------------------------------------------------------------------------------
 
-#: The settings (x, a, b, y0, α, N) the learner's predictor is tried at (q > 0, q < 0, N = 0, 1).
-PREDICTOR_CASES = ((1.5, 1.2, 0.4, -0.7, 0.1, 6), (-2.0, 0.9, -1.1, 2.5, 0.45, 9),
-                   (3.3, 1.6, 2.0, 0.3, 0.3, 1), (0.8, 2.5, -0.5, 1.9, 0.05, 0),
-                   (-1.2, 0.7, 0.6, -3.0, 0.6, 15))
+#: The settings (a, b, y0, α, N) the learner's function is tried at (q > 0, q < 0, N = 0, 1).
+AFFINE_CASES = ((1.2, 0.4, -0.7, 0.1, 6), (0.9, -1.1, 2.5, 0.45, 9), (1.6, 2.0, 0.3, 0.3, 1),
+                (2.5, -0.5, 1.9, 0.05, 0), (0.7, 0.6, -3.0, 0.6, 15))
 
 
-def _predictions(rule):
-    """rule(x, a, b, y0, q, N) at every case, with q = 1 − 2αa²."""
-    return np.array([rule(x, a, b, y0, line.q(alpha, a), n) for x, a, b, y0, alpha, n
-                     in PREDICTOR_CASES])
+def _pairs(rule):
+    """rule(a, b, y0, q, N) → (s, d) at every case, with q = 1 − 2αa²."""
+    return np.array([rule(a, b, y0, line.q(alpha, a), n) for a, b, y0, alpha, n in AFFINE_CASES])
 
 
 @exercise
-def check_predictor(function):
-    """Exercise 5: function(x, a, b, y0, alpha, n_steps) should be h = (1 − q^N)(x − b)/a + q^N·g₀."""
+def check_slope_offset(function):
+    """Exercise 5: function(a, b, y0, alpha, n_steps) should give (s, d) = ((1 − q^N)/a, q^N·g₀ − (1 − q^N)·b/a)."""
     from .. import inversion
     from ..models import Line
 
-    values = learner_values(function, PREDICTOR_CASES)
-    if isinstance(values, Feedback):
-        return values
-    right = np.array([float(inversion.invert(Line(), (a, b), x, y0, alpha, n).y)
-                      for x, a, b, y0, alpha, n in PREDICTOR_CASES])
-    if np.allclose(values, right, rtol=1e-9, atol=1e-12):
-        return Feedback(True, "h(x) = (1 − q^N)(x − b)/a + q^N·g₀: the same as N steps of "
-                              f"invlib.invert in all {len(PREDICTOR_CASES)} settings you had "
-                              "not seen, zigzagging ones (q < 0) and N = 0 included.")
+    values = []
+    for case in AFFINE_CASES:
+        value = learner_result(function, case, "two numbers, (slope, offset)",
+                               f" (at slope_and_offset{case})", shape=(2,))
+        if isinstance(value, Feedback):
+            return value
+        values.append(value)
+    values = np.array(values)
+    right = []
+    for a, b, y0, alpha, n in AFFINE_CASES:  # h(0) = d and h(1) − h(0) = s, from N real steps
+        h0, h1 = inversion.invert(Line(), (a, b), np.array([0.0, 1.0]), y0, alpha, n).y
+        right.append((h1 - h0, h0))
+    right = np.array(right)
+    close = lambda u, v: np.allclose(u, v, rtol=1e-9, atol=1e-12)
+    if close(values, right):
+        return Feedback(True, "s = (1 − q^N)/a and d = q^N·g₀ − (1 − q^N)·b/a: h(x) = s·x + d "
+                              f"matches N steps of invlib.invert in all {len(AFFINE_CASES)} "
+                              "settings you had not seen, zigzagging ones (q < 0) and N = 0 "
+                              "included.")
+    if close(values[:, ::-1], right):
+        return Feedback(False, "the two numbers are swapped: return (slope, offset), s first.")
     mistakes = [
-        (_predictions(lambda x, a, b, y0, q, n: (1 - q ** (n - 1)) * (x - b) / a + q ** (n - 1) * y0),
+        (_pairs(lambda a, b, y0, q, n: ((1 - q ** (n - 1)) / a, q ** (n - 1) * y0 - (1 - q ** (n - 1)) * b / a)),
          "the exponent is off by one: after N steps the start's distance to y* has been "
          "multiplied by q N times, q^N."),
-        (_predictions(lambda x, a, b, y0, q, n: (1 - q ** (n + 1)) * (x - b) / a + q ** (n + 1) * y0),
+        (_pairs(lambda a, b, y0, q, n: ((1 - q ** (n + 1)) / a, q ** (n + 1) * y0 - (1 - q ** (n + 1)) * b / a)),
          "the exponent is off by one: after N steps the start's distance to y* has been "
          "multiplied by q N times, q^N."),
-        (_predictions(lambda x, a, b, y0, q, n: (1 - q**n) * (x - b) / a),
-         "the start is missing: what is left of it after N steps, q^N·g₀, belongs to h."),
-        (_predictions(lambda x, a, b, y0, q, n: q**n * (x - b) / a + (1 - q**n) * y0),
-         "the two weights are swapped: the start keeps the weight q^N, which shrinks, and "
-         "y* = (x − b)/a gets 1 − q^N."),
-        (np.array([(1 - (1 - alpha * a * a) ** n) * (x - b) / a + (1 - alpha * a * a) ** n * y0
-                   for x, a, b, y0, alpha, n in PREDICTOR_CASES]),
+        (np.array([((1 - (1 - al * a * a) ** n) / a, (1 - al * a * a) ** n * y0 - (1 - (1 - al * a * a) ** n) * b / a)
+                   for a, b, y0, al, n in AFFINE_CASES]),
          "q should be 1 − 2αa²: the derivative of the square brings a factor 2."),
-        (_predictions(lambda x, a, b, y0, q, n: (x - b) / a),
-         "that is the exact inverse y* = (x − b)/a, the limit N → ∞; after N steps the part "
-         "q^N(g₀ − y*) is left."),
-        (_predictions(lambda x, a, b, y0, q, n: (1 - q**n) * x / a + q**n * y0),
-         "b is missing: the steps head for y* = (x − b)/a."),
-        (_predictions(lambda x, a, b, y0, q, n: (1 - q**n) * (x + b) / a + q**n * y0),
-         "the steps head for y* = (x − b)/a, where a·y* + b = x; you used (x + b)/a."),
+        (_pairs(lambda a, b, y0, q, n: (1 / a, -b / a)),
+         "those are the slope and offset of the exact inverse (x − b)/a, the limit N → ∞; "
+         "after N steps the weights 1 − q^N and q^N are still there."),
     ]
     for wrong, explanation in mistakes:
-        if np.allclose(values, wrong, rtol=1e-9, atol=1e-12):
+        if close(values, wrong):
             return Feedback(False, explanation)
-    worst = int(np.argmax(np.abs(values - right)))
-    x, a, b, y0, alpha, n = PREDICTOR_CASES[worst]
-    return Feedback(False, f"for x = {x:g}, a = {a:g}, b = {b:g}, y0 = {y0:g}, α = {alpha:g}, "
-                           f"N = {n} your function gives {values[worst]:.6g}, but N steps end "
-                           f"at {right[worst]:.6g}.")
+    slope_right = close(values[:, 0], right[:, 0])
+    if not slope_right:
+        return Feedback(False, "the slope s is not right yet: it is what multiplies x in "
+                               "h(x) = (1 − q^N)(x − b)/a + q^N·g₀.")
+    offsets = [
+        (_pairs(lambda a, b, y0, q, n: (0, q**n * y0)),
+         "d misses the part of (1 − q^N)(x − b)/a that does not contain x: −(1 − q^N)·b/a."),
+        (_pairs(lambda a, b, y0, q, n: (0, -(1 - q**n) * b / a)),
+         "d misses the start: what is left of it after N steps, q^N·g₀, does not depend on x, "
+         "so it belongs to the offset."),
+        (_pairs(lambda a, b, y0, q, n: (0, q**n * y0 + (1 - q**n) * b / a)),
+         "the b-part of d has the wrong sign: (1 − q^N)(x − b)/a contributes −(1 − q^N)·b/a."),
+        (_pairs(lambda a, b, y0, q, n: (0, -b / a)),
+         "−b/a is the offset of the exact inverse; after N steps it is weighted by 1 − q^N, "
+         "and the start adds q^N·g₀."),
+        (_pairs(lambda a, b, y0, q, n: (0, (1 - q**n) * y0 - q**n * b / a)),
+         "the two weights are swapped: the start keeps the weight q^N, which shrinks, and "
+         "−b/a gets 1 − q^N."),
+    ]
+    for wrong, explanation in offsets:
+        if close(values[:, 1], wrong[:, 1]):
+            return Feedback(False, "the slope is right; " + explanation)
+    worst = int(np.argmax(np.abs(values[:, 1] - right[:, 1])))
+    a, b, y0, alpha, n = AFFINE_CASES[worst]
+    return Feedback(False, f"the slope is right, the offset not yet: for a = {a:g}, b = {b:g}, "
+                           f"y0 = {y0:g}, α = {alpha:g}, N = {n} your d = {values[worst, 1]:.6g}, "
+                           f"but N steps from x = 0 end at h(0) = {right[worst, 1]:.6g}.")

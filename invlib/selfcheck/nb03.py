@@ -3,6 +3,8 @@
 The exercises use the line f(y) = a·y + b, whose descent step is G(g_n) = g_n + 2αa (x − a·g_n − b)
 and whose tangents obey ∂g_{n+1}/∂θ = q ∂g_n/∂θ + ∂G/∂θ, with q = 1 − 2αa² and ∂g₀/∂θ = 0.
 Each check compares with the right value and names the mistake behind a typical wrong one.
+Exercise 3 asks from which step ∂g_n/∂a stays within 10⁻³ of its limit −y*/a: its distance
+qⁿ·y*/a − 4αa·n·q^(n−1)·(g₀ − y*) is not geometric, unlike ∂g_n/∂b's qⁿ/a.
 Exercise 4 asks for code: one step of the tangent recursion of f(y) = a·y³ + b.
 """
 
@@ -15,8 +17,9 @@ from . import NO_ANSWER, Feedback, check_number, exercise
 TANGENT_B = {"alpha": 0.1, "a": 1.5}
 #: Exercise 2: g_5 of the line from the closed form.
 CLOSED_FORM = {"alpha": 0.1, "a": 1.5, "b": 1.0, "x": 4.0, "g0": -1.0, "n": 5}
-#: Exercise 3: the factor on the previous tangent (and on its distance to its limit) at every step.
-TANGENT_FACTOR = {"alpha": 0.4, "a": 1.5}
+#: Exercise 3: from which step the a-tangent stays within `tolerance` of its limit −y*/a, in the
+#: original problem (the start g₀ is the original's, from invlib.data.original_problem()).
+A_TANGENT = {"alpha": 0.05, "a": 2.0, "b": -4.0, "x": 0.0, "tolerance": 1e-3}
 
 
 def _q(alpha, a):
@@ -66,23 +69,61 @@ def check_closed_form_g5(answer):
     return check_number(answer, expected, "g_5", hints=hints)
 
 
+def a_tangent_distances(n_max=200):
+    """|∂g_n/∂a + y*/a| = |qⁿ·y*/a − 4αa·n·q^(n−1)·(g₀ − y*)| for n = 0 … n_max, in exercise 3's setting."""
+    from ..data import original_problem
+
+    p = A_TANGENT
+    alpha, a, g0 = p["alpha"], p["a"], original_problem().y0_inversion
+    q, y_star = _q(alpha, a), (p["x"] - p["b"]) / a
+    n = np.arange(n_max + 1)
+    with np.errstate(divide="ignore"):  # q^(n−1) at n = 0 is multiplied by n = 0
+        return np.abs(q**n * y_star / a - 4 * alpha * a * n * np.where(n > 0, q ** (n - 1.0), 0.0)
+                      * (g0 - y_star)), q, y_star, g0
+
+
+def _stays_within_from(distances, tolerance):
+    """The first n from which every distance is ≤ tolerance."""
+    return int(np.nonzero(distances > tolerance)[0].max()) + 1
+
+
 @exercise
-def check_tangent_factor(answer):
-    """The factor q = ∂G/∂y = 1 − 2αa² on the previous tangent in each step (α = 0.4, a = 1.5)."""
-    alpha, a = TANGENT_FACTOR["alpha"], TANGENT_FACTOR["a"]
-    expected = _q(alpha, a)
-    hints = [
-        (-expected, f"the size is right but q = 1 − 2αa² = {expected:.6g} is negative here: "
-                    "the previous tangent enters with a negative factor, so the tangent's distance to its "
-                    "limit flips sign at every step."),
-        (1.0 - alpha * a * a, "q = 1 − 2αa²: the loss derivative ∂L/∂y carries a factor 2."),
-        (1.0 - 2.0 * alpha * a, "a enters squared: ∂²L/∂y² = 2a², so q = 1 − 2αa²."),
-        (2.0 * alpha * a * a, "the step keeps g_n itself: G = g_n − α∂L/∂y, so ∂G/∂y = 1 − 2αa²."),
-        (1.0 + expected, "that is ∂g_2/∂b ÷ ∂g_1/∂b, the ratio of two tangents; but each step also "
-                         "adds ∂G/∂b, so the ratio is not the factor on the previous tangent."),
-        (-2.0 * alpha * a, "−2αa is ∂G/∂b, the term added each step; the factor on the previous tangent is ∂G/∂y."),
-    ]
-    return check_number(answer, expected, "q", hints=hints)
+def check_a_tangent_steps(answer):
+    """Exercise 3: from which step n is ∂g_n/∂a within 10⁻³ of its limit −y*/a (original problem)?"""
+    from . import as_count
+
+    p = A_TANGENT
+    tolerance = p["tolerance"]
+    distances, q, y_star, g0 = a_tangent_distances()
+    expected = _stays_within_from(distances, tolerance)
+    value = as_count(answer, "n", "steps")
+    if isinstance(value, Feedback):
+        return value
+    if value < 0:
+        return Feedback(False, f"a step number is 0 or more, got {value}.")
+    a = p["a"]
+    b_tangent = _stays_within_from(np.abs(q ** np.arange(201)) / a, tolerance)
+    q_part_only = _stays_within_from(np.abs(q ** np.arange(201)) * abs(y_star / a), tolerance)
+    if value == expected:
+        return Feedback(True, f"n = {value}: the distance is {distances[value - 1]:.2g} at step "
+                              f"{value - 1} and {distances[value]:.2g} at step {value}, and only "
+                              f"shrinks after that. The b-tangent gets there at n = {b_tangent}.")
+    if value == b_tangent:
+        return Feedback(False, f"n = {value} is when ∂g_n/∂b is within 10⁻³ of −1/a: its distance "
+                               "shrinks by q at every step. The a-tangent's distance has the "
+                               "extra term −4αa·n·q^(n−1)·(g₀ − y*), which shrinks more slowly.")
+    if value == q_part_only:
+        return Feedback(False, f"n = {value} makes qⁿ·y*/a small, but the distance also has the "
+                               "term −4αa·n·q^(n−1)·(g₀ − y*) of section 5's formula, and it is "
+                               "the larger one here.")
+    if value < expected:
+        return Feedback(False, f"at step {value} the a-tangent is still {distances[value]:.2g} "
+                               "from its limit −y*/a, more than 10⁻³.")
+    if value > len(distances) - 1:
+        return Feedback(False, f"n = {value} is enough, but far from the fewest steps.")
+    return Feedback(False, f"at step {value} it is within 10⁻³, but that is not the first such "
+                           f"step: already at step {value - 1} the distance is "
+                           f"{distances[value - 1]:.2g}, and it only shrinks after that.")
 
 
 # --------------------------------------------------------------------------------------

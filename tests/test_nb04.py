@@ -6,6 +6,7 @@ claims that the notebook's "things to try" make about it are checked here too.
 
 import numpy as np
 import pytest
+from scipy.optimize import brentq
 
 import invlib
 from invlib import regression, widgets
@@ -117,12 +118,26 @@ def test_large_beta_overshoots(fresh):
 
 
 def test_few_steps_cannot_reach_the_slope(fresh):
-    """Things to try: with N = 3 (α = 0.05) T stalls near 0.46 however long we train:
-    near a = 2 the slope (1 − q³)/a of h is at most 0.39, short of the 1/2 the data need."""
+    """Things to try: with N = 3 (α = 0.05) T stalls near 0.46 however long we train: the
+    slope (1 − q³)/a of h has a hump of 0.39 near a = 2.1, short of the 1/2 the data need;
+    slope 1/2 needs a ≈ 4.57 (q ≈ −1.09), where θ ≈ (4.57, −9.14) fits exactly, but
+    training from a₀ = 3.40 ends on the hump."""
     a = np.linspace(0.5, 3.0, 2501)
     q = 1 - 2 * 0.05 * a**2
     assert abs(((1 - q**3) / a).max() - 0.39) < 0.005
-    assert abs(a[np.argmax((1 - q**3) / a)] - 2.1) < 0.01  # "its peak, near a = 2.1"
+    assert abs(a[np.argmax((1 - q**3) / a)] - 2.1) < 0.01  # "the hump, near a = 2.1"
+    a_wide = np.linspace(0.5, 6.0, 5501)
+    slope_wide = (1 - (1 - 0.1 * a_wide**2) ** 3) / a_wide
+    crossings = a_wide[1:][np.diff(np.sign(slope_wide - 0.5)) != 0]
+    assert crossings.size == 1 and abs(crossings[0] - 4.57) < 0.005
+    a_fit = brentq(lambda a_: (1 - (1 - 0.1 * a_**2) ** 3) / a_ - 0.5, 4.0, 5.0)
+    q_fit = 1 - 0.1 * a_fit**2
+    assert abs(q_fit + 1.09) < 0.005
+    problem = invlib.data.original_problem()
+    b_fit = (q_fit**3 * problem.y0_training - 2) / 0.5  # offset q³g₀ − b/2 = 2
+    assert abs(b_fit + 9.14) < 0.005
+    assert invlib.training_loss(invlib.Line(), (a_fit, b_fit), problem.x, problem.y,
+                                problem.y0_training, 0.05, 3) < 1e-20  # an exact fit
     problem = invlib.data.original_problem()
     losses, trained_a = [], []
     for n_epochs in (1000, 2500):
@@ -133,7 +148,7 @@ def test_few_steps_cannot_reach_the_slope(fresh):
         trained_a.append(fit.theta[0])
     assert all(abs(T - 0.46) < 0.01 for T in losses)
     # A larger α (or more steps) reaches the slope and T drops.
-    assert all(1.9 < theta_a < 2.3 for theta_a in trained_a)
+    assert all(abs(theta_a - 2.1) < 0.05 for theta_a in trained_a)  # on the hump
     for alpha, n_steps in ((0.1, 3), (0.05, 20)):
         fit = invlib.train(invlib.Line(), problem.x, problem.y, (problem.a0, 0.0),
                            problem.y0_training, alpha, 0.005, n_steps, 2500, bounds=problem.bounds)
@@ -251,11 +266,11 @@ def test_gradient_cases_are_unseen_and_stable():
 def test_expected_values():
     """The numbers the exercises' solutions state."""
     assert abs(nb04.expected_training_loss() - 0.72) < 1e-12
-    assert abs(nb04.expected_dT_db() + 2.5) < 0.01
+    assert abs(nb04.expected_dT_db() + 10 / 9) < 1e-6
     problem = invlib.data.original_problem()
     _, gradient = invlib.training_gradient(invlib.Line(), nb04.SIGN_THETA, problem.x, problem.y,
                                            problem.y0_training, 0.05, 20)
-    assert np.allclose(gradient, (-1.25, -2.50), rtol=0, atol=0.005)
+    assert np.allclose(gradient, (10 / 9, -10 / 9), rtol=0, atol=1e-6)
     assert abs(nb04.expected_slope() - 0.496) < 1e-12
 
 
@@ -282,7 +297,7 @@ def test_training_loss_wrong(answer, words):
     assert not feedback and words in feedback.message
 
 
-@pytest.mark.parametrize("answer", ["negative", " Negative ", "-", -1, -2.5])
+@pytest.mark.parametrize("answer", ["negative", " Negative ", "-", -1, -1.11])
 def test_sign_right(answer):
     assert nb04.check_sign_dT_db(answer)
 

@@ -76,15 +76,15 @@ def test_degenerate_settings_explain_themselves(dashboard):
     check_setting(dashboard, values)
     # No noise: both fits are the truth.
     dashboard.update(noise=0.0, n_samples=2, noise_in="x")
-    assert dashboard.animated[3].get_text() == "â, trained: 2.000\nâ, classical: 2.000"
+    assert dashboard.animated[3].get_text() == "trained 1/s: 2.000\nclassical â: 2.000"
 
 
 def test_numbers_quoted_in_things_to_try(dashboard):
     """The slopes the notebook's dashboard section quotes, and the wrong-sign setting."""
     dashboard.update(noise=2.0, n_samples=1000, noise_in="x")
-    assert dashboard.animated[3].get_text() == "â, trained: 3.433\nâ, classical: 2.074"
+    assert dashboard.animated[3].get_text() == "trained 1/s: 3.433\nclassical â: 2.074"
     dashboard.update(noise=2.0, n_samples=1000, noise_in="y")
-    assert dashboard.animated[3].get_text() == "â, trained: 1.863\nâ, classical: 0.541"
+    assert dashboard.animated[3].get_text() == "trained 1/s: 1.863\nclassical â: 0.541"
     assert "wrong sign" in dashboard.update(noise=2.0, n_samples=8, noise_in="y")
 
 
@@ -132,11 +132,17 @@ def test_frames_follow_the_sliders(dashboard):
 # Self-checks
 # --------------------------------------------------------------------------------------
 
+def test_section_3_limit():
+    """Section 3 states 1/s → a + σ²/(aV) = 2.09375 for a = 2, V = 4/3, σ = 0.5 (printed in
+    section 3 to five decimals, stated in the sentence above that print)."""
+    assert regression.slope_limits(2.0, 0.5, 4 / 3, "x")[0] == pytest.approx(2.09375, abs=1e-12)
+
+
 def test_biased_slope_check():
     assert nb05.expected_biased_slope() == pytest.approx(0.56)
     assert nb05.check_biased_slope(0.56)
     assert nb05.check_biased_slope(0.5600001)
-    # the solution's numbers: s = aV/(a²V + σ²) = 1.5/0.84, and â is 12 % too large
+    # the solution's numbers: s = aV/(a²V + σ²) = 1.5/0.84, and 1/s is 12 % too large
     assert 1.5 / 0.84 == pytest.approx(1.786, abs=5e-4)
     assert nb05.expected_biased_slope() / nb05.BIAS_A == pytest.approx(1.12)
     wrong = {0.5: "true slope", 1.5 / 0.84: "inverse", 0.44: "other way", 0.7: "squared",
@@ -184,7 +190,7 @@ def test_amplification_check():
 
 
 def test_expected_error_is_the_average_over_test_data():
-    """The exact error of a predictor ŷ = s·x + d against a large seeded test sample."""
+    """The exact error of a predictor h = s·x + d against a large seeded test sample."""
     x, y = invlib.data.line_data(400_000, noise=0.5, y_range=(3.0, 4.0), random_y=True, seed=9)
     for slope, offset in ((0.45, 1.9), (0.52, 2.1)):
         sampled = np.mean((slope * x + offset - y) ** 2)
@@ -210,7 +216,7 @@ def _wrong(function):
                    -regression.classical_fit(x, y)[1] / regression.classical_fit(x, y)[0]),
      "classical line, inverted"),
     (lambda x, y: (1 / line_of_y_on_x(x, y)[0], -line_of_y_on_x(x, y)[1] / line_of_y_on_x(x, y)[0]),
-     "â = 1/s"),
+     "slope 1/s"),
     (lambda x, y: (np.sum((x - x.mean()) * (y - y.mean())) / np.sum((y - y.mean()) ** 2),
                    line_of_y_on_x(x, y)[1]), "spread of what you regress on"),
     (lambda x, y: (np.sum(x * y) / np.sum(x * x),

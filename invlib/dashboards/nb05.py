@@ -2,7 +2,7 @@
 
 Data from invlib.data.line_data: x = a·y + b with a = 2, b = −4, causes y uniform on [−2, 2]
 (variance V = 4/3), Gaussian noise σ added to x or to y. The trained line (training for N → ∞)
-is the least-squares line of y on x, y ≈ s·x + d, â = 1/s; the classical fit is x on y, then
+is the least-squares line of y on x, y ≈ s·x + d, the model's slope 1/s; the classical fit is x on y, then
 inverted. Both fits and their limits for m → ∞ come from invlib.regression (notebook 05 derives
 them). Top: the data, the truth and both lines (y across, x up); bottom: both limits against σ
 and the current estimates; legends and the slopes' text in the right margin, off the data.
@@ -23,7 +23,7 @@ VAR_Y = (Y_RANGE[1] - Y_RANGE[0]) ** 2 / 12.0  # uniform distribution: 4/3
 SEED = 4
 #: Slider ranges: (min, max).
 NOISE_RANGE, SAMPLES_RANGE = (0.0, 2.0), (2, 1000)
-#: The fixed windows: left panel (y across, x up), right panel (σ across, â up).
+#: The fixed windows: left panel (y across, x up), right panel (σ across, fitted slope up).
 Y_LIMITS, X_LIMITS = (-4.5, 4.5), (-14.0, 6.0)
 SLOPE_LIMITS = (0.0, 4.2)
 #: Drawn coordinates are kept within ±FAR, so that no huge number reaches the renderer.
@@ -31,7 +31,7 @@ FAR = 1e6
 
 
 def _slope_text(s):
-    """â = 1/s as text; s = 0 (no trend of y in x) gives an infinite slope."""
+    """The trained model's slope 1/s as text; s = 0 (no trend of y in x) gives an infinite slope."""
     return "∞" if s == 0 else f"{1.0 / s:.3f}"
 
 
@@ -86,8 +86,8 @@ def noise_dashboard(noise=1.0, n_samples=50, noise_in="x"):
     ax_slope.set_xlim(NOISE_RANGE[0] - 0.05, NOISE_RANGE[1] + 0.08)  # markers at the ends stay whole
     ax_slope.set_ylim(*SLOPE_LIMITS)
     ax_slope.set_xlabel(r"noise level $\sigma$")
-    ax_slope.set_ylabel(r"fitted slope $\hat a$")
-    ax_slope.set_title(r"slope $\hat a$ (true $a = 2$)", fontsize=10)
+    ax_slope.set_ylabel(r"fitted slope")
+    ax_slope.set_title(r"trained $1/s$, classical $\hat a$ (true $a = 2$)", fontsize=10)
     ax_slope.legend(**outside)
 
     def update(noise, n_samples, noise_in):
@@ -108,7 +108,7 @@ def noise_dashboard(noise=1.0, n_samples=50, noise_in="x"):
         classical_mark.set_data([noise], [float(np.clip(a_cl, -FAR, FAR))])
 
         # Two short lines of plain text: glyphs are the costliest part of a frame.
-        info.set_text(f"â, trained: {_slope_text(s)}\nâ, classical: {a_cl:.3f}")
+        info.set_text(f"trained 1/s: {_slope_text(s)}\nclassical â: {a_cl:.3f}")
         return message(n_samples, noise, s)
 
     controls = {

@@ -1,7 +1,7 @@
 """Self-checks for notebook 04 (training through the unrolled steps).
 
 Exercise 1: T at θ = (2, −4) for three points, with a single inner step; exercise 2: the sign of
-∂T/∂b when b is one unit too low; exercise 3: the slope (1 − q^N)/a of the unrolled prediction
+∂T/∂b at θ = (3, −5), slope and offset both wrong; exercise 3: the slope (1 − q^N)/a of the unrolled prediction
 in x; exercise 4 (code): the line's ∂T/∂θ by hand, tried on unseen settings. The expected values
 are computed with invlib itself, so the checks and the lessons cannot drift apart.
 """
@@ -56,8 +56,8 @@ def check_training_loss(answer):
 # Exercise 2: the sign of ∂T/∂b
 # --------------------------------------------------------------------------------------
 
-#: θ of exercise 2: the right slope, b one unit too low; the rest is the original setup.
-SIGN_THETA = (2.0, -5.0)
+#: θ of exercise 2: slope and offset both wrong; the rest is the original setup.
+SIGN_THETA = (3.0, -5.0)
 
 _WORDS = {"positive": 1, "+": 1, "pos": 1, "plus": 1, "up": 1,
           "negative": -1, "-": -1, "neg": -1, "minus": -1, "down": -1,
@@ -65,7 +65,7 @@ _WORDS = {"positive": 1, "+": 1, "pos": 1, "plus": 1, "up": 1,
 
 
 def expected_dT_db():
-    """∂T/∂b of exercise 2, from invlib.training_gradient (about −2.5)."""
+    """∂T/∂b of exercise 2, from invlib.training_gradient (−10/9 ≈ −1.11)."""
     problem = data.original_problem()
     _, gradient = training.training_gradient(Line(), SIGN_THETA, problem.x, problem.y,
                                              problem.y0_training, problem.alpha,
@@ -86,7 +86,7 @@ def _sign_of(answer):
 
 @exercise
 def check_sign_dT_db(answer):
-    """Exercise 2: the sign of ∂T/∂b at θ = (2, −5) (original data, α = 0.05, N = 20).
+    """Exercise 2: the sign of ∂T/∂b at θ = (3, −5) (original data, α = 0.05, N = 20).
     Answer "positive" or "negative" (or +1 / −1, or your value of ∂T/∂b)."""
     sign = _sign_of(answer)
     if sign is None:
@@ -94,18 +94,19 @@ def check_sign_dT_db(answer):
                                f"for ∂T/∂b), got {answer!r}.")
     expected = int(np.sign(expected_dT_db()))
     if sign == expected:
-        return Feedback(True, "∂T/∂b < 0: with b too low every prediction h ≈ (x − b)/a is "
-                              "too high (yᵢ − hᵢ < 0), and raising b lowers it towards the "
-                              "targets (∂h/∂b < 0), so T falls as b grows; descent raises b "
-                              "towards −4.")
+        return Feedback(True, "∂T/∂b < 0: the predictions h ≈ (x − b)/a = (2y + 1)/3 miss by "
+                              "yᵢ − hᵢ = (yᵢ − 1)/3, which sum to −5/3: on the whole they are "
+                              "too high. Raising b lowers every prediction by the same amount "
+                              "(∂h/∂b ≈ −1/3), so T falls as b grows; descent raises b.")
     if sign == 0:
-        return Feedback(False, "∂T/∂b = −2 Σ (yᵢ − hᵢ) ∂hᵢ/∂b is 0 only if the errors "
-                               "yᵢ − hᵢ sum to 0; here every prediction is off in the same "
-                               "direction.")
+        return Feedback(False, "∂T/∂b = −2 Σ (yᵢ − hᵢ) ∂hᵢ/∂b, and ∂hᵢ/∂b is the same for "
+                               "every example, so it is 0 only if the misses yᵢ − hᵢ sum to "
+                               "0. Work out hᵢ ≈ (xᵢ − b)/a for the five examples and add up "
+                               "the misses.")
     return Feedback(False, "Mind the signs: h ≈ (x − b)/a, so raising b lowers every "
-                           "prediction (∂h/∂b < 0), and the predictions are too high "
-                           "(yᵢ − hᵢ < 0). Then ∂T/∂b = −2 Σ (yᵢ − hᵢ) ∂hᵢ/∂b has three "
-                           "minus signs.")
+                           "prediction (∂h/∂b < 0). Some predictions are too high and some "
+                           "too low: what counts is the sum of the misses Σ (yᵢ − hᵢ), since "
+                           "∂T/∂b = −2 Σ (yᵢ − hᵢ) ∂hᵢ/∂b with the same ∂hᵢ/∂b for all.")
 
 
 # --------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Self-checks for notebook 05 (noise and ill-posedness).
 
-Exercise 1: the limit â = a + σ²/(aV) of the trained slope; exercise 2: which estimator
+Exercise 1: the limit 1/s → a + σ²/(aV) of the trained model's slope; exercise 2: which estimator
 predicts y better inside the training range and which when extrapolating, with the noise in y
 (the recorded causes), measured by a seeded simulation (medians over training sets); exercise 3 (code): the least-squares line of y on x
 by hand, tried on unseen data; exercise 4: the spread σ/a of the inferred y for a flat line.
@@ -37,26 +37,26 @@ def expected_biased_slope():
 
 @exercise
 def check_biased_slope(answer):
-    """Exercise 1: the trained slope â for m, N → ∞ with a = 0.5, σ = 0.3 in x, Var y = 3."""
+    """Exercise 1: the trained model's slope 1/s for m, N → ∞ with a = 0.5, σ = 0.3 in x, Var y = 3."""
     a, noise, v = BIAS_A, BIAS_NOISE, BIAS_VAR_Y
     slope = a * v / (a * a * v + noise * noise)  # s, the regression of y on x
     hints = [
         (a, "That is the true slope, which the classical estimator finds. The trained model "
-            "regresses y on x, and noise in x flattens that regression: â = 1/s comes out "
+            "regresses y on x, and noise in x flattens that regression: its slope 1/s comes out "
             "larger than a."),
         (slope, "That is s, the slope of the regression of y on x. The model's slope is its "
-            "inverse, â = 1/s."),
+            "inverse, 1/s."),
         (a - noise * noise / (a * v), "The bias goes the other way: noise in x flattens the line of y on "
-                              "x (s < 1/a), so â = 1/s > a."),
+                              "x (s < 1/a), so 1/s > a."),
         (a + noise / (a * v), "σ enters squared: the noise adds σ² to the variance of x."),
-        (a + noise * noise * v / a, "Var y belongs in the denominator: â = (a²V + σ²)/(aV) = a + σ²/(aV)."),
-        (a + noise * noise / (a * a * v), "Divide σ² by a·V, not a²·V: â = (a²V + σ²)/(aV)."),
-        (a + noise * noise / v, "You lost the a in the denominator: â = (a²V + σ²)/(aV) = a + σ²/(aV)."),
-        (a + noise * noise / a, "You lost Var y: â = a + σ²/(a·Var y), and Var y = 3 here."),
+        (a + noise * noise * v / a, "Var y belongs in the denominator: 1/s = (a²V + σ²)/(aV) = a + σ²/(aV)."),
+        (a + noise * noise / (a * a * v), "Divide σ² by a·V, not a²·V: 1/s = (a²V + σ²)/(aV)."),
+        (a + noise * noise / v, "You lost the a in the denominator: 1/s = (a²V + σ²)/(aV) = a + σ²/(aV)."),
+        (a + noise * noise / a, "You lost Var y: 1/s = a + σ²/(a·Var y), and Var y = 3 here."),
         (a * v / (v + noise * noise), "That is the classical slope with noise in y (attenuation); here "
                               "the noise is in x and the question is about the trained slope."),
     ]
-    return _check_with_hints(answer, expected_biased_slope(), "â", hints, rtol=1e-4)
+    return _check_with_hints(answer, expected_biased_slope(), "1/s", hints, rtol=1e-4)
 
 
 # --------------------------------------------------------------------------------------
@@ -85,11 +85,11 @@ def _fits(x, y):
 
 
 def expected_error(slope, offset, y_range, theta=BETTER_THETA, noise=BETTER_NOISE):
-    """E (ŷ − y)² of ŷ = s·x + d for x = a·y + b + σε, y uniform on y_range (exact):
+    """E (h − y)² of h = s·x + d for x = a·y + b + σε, y uniform on y_range (exact):
     (s·a − 1)²·E y² + 2(s·a − 1)(s·b + d)·E y + (s·b + d)² + s²σ²."""
     low, high = y_range
     mean_y, mean_y2 = (low + high) / 2.0, (low * low + low * high + high * high) / 3.0
-    phi, shift = slope * theta[0], slope * theta[1] + offset  # ŷ − y = (φ − 1)·y + shift + s·σε
+    phi, shift = slope * theta[0], slope * theta[1] + offset  # h − y = (φ − 1)·y + shift + s·σε
     return ((phi - 1.0) ** 2 * mean_y2 + 2.0 * (phi - 1.0) * shift * mean_y + shift**2
             + (slope * noise) ** 2)
 
@@ -201,7 +201,7 @@ def _line_mistakes(x, y):
                        "regresses y on x: divide Σ(xᵢ − x̄)(yᵢ − ȳ) by Σ(xᵢ − x̄)²."),
         ((1 / a_cl, -b_cl / a_cl), "that is the classical line, inverted: it predicts y from x "
                                    "too, but it is not the least-squares line of y on x."),
-        ((1 / s, -d / s), "that is the model the line stands for, â = 1/s and b̂ = −d/s; give "
+        ((1 / s, -d / s), "that is the model the line stands for, slope 1/s and offset −d/s; give "
                           "the predictor's own slope s and offset d."),
         ((float(np.sum(xc * yc) / np.sum(yc * yc)), d),
          "divide by Σ(xᵢ − x̄)², the spread of what you regress on (x), not of y."),

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+import sympy
 
 import invlib
 from invlib import rates, selfcheck, widgets
@@ -273,51 +274,72 @@ def test_best_momentum_for_one_curvature_beats_every_other():
         assert np.all(rho[below] > rho_edge) and np.allclose(rho[above], np.sqrt(mus[above]))
 
 
-# --- exercise 5: the heavy-ball step, written by the learner --------------------------------
+# --- exercise 5: one step of the heavy ball's tangent, written by the learner -----------------
 
-def heavy_ball_step(g, velocity, dL_dy, alpha, mu):
+def heavy_ball_tangent_step(g, g_dot, velocity_dot, theta, x, alpha, mu):
     """The solution the notebook hides."""
-    return g + mu * velocity - alpha * dL_dy(g)
+    a, b = theta
+    L_yy = 2 * a**2
+    L_ytheta = np.array([-2 * x + 4 * a * g + 2 * b, 2 * a])
+    velocity_dot = mu * velocity_dot - alpha * (L_yy * g_dot + L_ytheta)
+    return g_dot + velocity_dot, velocity_dot
 
 
-def test_heavy_ball_step_solution_is_correct():
-    feedback = nb07.check_heavy_ball_step(heavy_ball_step)
-    assert feedback and "agree with invlib.invert" in feedback.message
+def test_heavy_ball_tangent_solution_is_correct():
+    feedback = nb07.check_heavy_ball_tangent(heavy_ball_tangent_step)
+    assert feedback and "agree with invlib.unroll" in feedback.message
 
 
-def test_heavy_ball_step_agrees_with_invert_in_the_checks_settings():
-    """The check's own reference: the learner's loop of steps is invlib.invert's path."""
+def test_the_solutions_second_derivatives_are_sympys():
+    """∂²L/∂y² and ∂²L/∂y∂θ of L = (x − a·y − b)², as the solution writes them, from sympy."""
+    a, b, x, y = sympy.symbols("a b x y")
+    L = (x - a * y - b) ** 2
+    assert sympy.simplify(sympy.diff(L, y, 2) - 2 * a**2) == 0
+    assert sympy.simplify(sympy.diff(L, y, a) - (-2 * x + 4 * a * y + 2 * b)) == 0
+    assert sympy.simplify(sympy.diff(L, y, b) - 2 * a) == 0
+
+
+def test_heavy_ball_tangent_agrees_with_finite_differences_in_the_checks_settings():
+    """The check's reference, invlib.unroll_path, against finite differences of invlib.invert."""
     for case in nb07.STEP_CASES:
         theta, x, g0, alpha, mu, n_steps = case
-        expected = invlib.invert(LINE, theta, x, g0, alpha, n_steps, momentum=mu).path
-        np.testing.assert_allclose(nb07._run_steps(heavy_ball_step, case), expected, atol=1e-12)
+        tangents = nb07._run_tangents(heavy_ball_tangent_step, case)
+        np.testing.assert_allclose(
+            tangents, invlib.unroll_path(LINE, theta, x, g0, alpha, n_steps, momentum=mu)[1],
+            atol=1e-12)
+        finite = invlib.finite_difference(
+            lambda th: invlib.invert(LINE, th, x, g0, alpha, n_steps, momentum=mu).y,
+            np.array(theta))
+        np.testing.assert_allclose(tangents[-1], finite, rtol=1e-6, atol=1e-8)
 
 
-@pytest.mark.parametrize("wrong, says", [
-    (lambda g, velocity, dL, alpha, mu: g - alpha * dL(g), "forgot μ"),
-    (lambda g, velocity, dL, alpha, mu: g + velocity - alpha * dL(g), "forgot μ"),
-    (lambda g, velocity, dL, alpha, mu: g + mu * velocity + alpha * dL(g), "Wrong sign on the slope"),
-    (lambda g, velocity, dL, alpha, mu: g - mu * velocity - alpha * dL(g), "Wrong sign on the momentum"),
-    (lambda g, velocity, dL, alpha, mu: g + mu * velocity - alpha * dL(g + mu * velocity), "look-ahead point"),
-    (lambda g, velocity, dL, alpha, mu: g + mu * velocity - alpha * dL(g - velocity), "previous iterate"),
-    (lambda g, velocity, dL, alpha, mu: g + mu * velocity - dL(g), "forgot α"),
-    (lambda g, velocity, dL, alpha, mu: g + mu * (velocity - alpha * dL(g)), "multiplies only the last step"),
-    (lambda g, velocity, dL, alpha, mu: g + 0.5 * mu * velocity - alpha * dL(g), "One step is"),
-    (lambda g, velocity, dL, alpha, mu: (g, velocity), "single number"),
-    (lambda g, velocity, dL, alpha, mu: 1 / 0, "ZeroDivisionError"),
+@pytest.mark.parametrize("wrong, says", [(wrong, message[:30]) for wrong, message in nb07.WRONG_TANGENTS] + [
+    (lambda g, g_dot, v_dot, theta, x, alpha, mu: (g_dot * 1.01 + 1, v_dot), "Check ∂²L/∂y²"),
+    (lambda g, g_dot, v_dot, theta, x, alpha, mu: 3.0, "Return a pair"),
+    (lambda g, g_dot, v_dot, theta, x, alpha, mu: (1.0, 2.0), "Return a pair"),
+    (lambda g, g_dot, v_dot, theta, x, alpha, mu: (g_dot * np.nan, v_dot), "not finite"),
+    (lambda g, g_dot, v_dot, theta, x, alpha, mu: 1 / 0, "ZeroDivisionError"),
     (3.0, "pass the function itself"),
 ])
-def test_heavy_ball_step_mistakes_are_named(wrong, says):
-    feedback = nb07.check_heavy_ball_step(wrong)
+def test_heavy_ball_tangent_mistakes_are_named(wrong, says):
+    feedback = nb07.check_heavy_ball_tangent(wrong)
     assert not feedback and says in feedback.message, feedback.message
 
 
-def test_heavy_ball_step_stub_is_not_yet():
-    def stub(g, velocity, dL_dy, alpha, mu):
-        g_next = None
-        return g_next
+def test_heavy_ball_tangent_mistakes_differ_from_the_solution():
+    """Each slip the check names gives other tangents than the right step, in some setting."""
+    for wrong, _ in nb07.WRONG_TANGENTS:
+        assert any(not np.allclose(nb07._run_tangents(wrong, case),
+                                   nb07._run_tangents(heavy_ball_tangent_step, case))
+                   for case in nb07.STEP_CASES)
 
-    assert repr(nb07.check_heavy_ball_step(stub)) == "Not yet: " + selfcheck.NO_ANSWER
+
+def test_heavy_ball_tangent_stub_is_not_yet():
+    def stub(g, g_dot, velocity_dot, theta, x, alpha, mu):
+        g_dot_next, velocity_dot_next = None, None
+        return g_dot_next, velocity_dot_next
+
+    assert repr(nb07.check_heavy_ball_tangent(stub)) == "Not yet: " + selfcheck.NO_ANSWER
 
 
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
@@ -327,5 +349,5 @@ SOLUTIONS = [
     (nb07.check_plain_rate, (0.8,)),
     (nb07.check_polyak_momentum, (0.25,)),
     (nb07.check_nesterov_limit, (2 / 11,)),
-    (nb07.check_heavy_ball_step, (heavy_ball_step,)),
+    (nb07.check_heavy_ball_tangent, (heavy_ball_tangent_step,)),
 ]

@@ -4,9 +4,10 @@ The computations behind it (slope, roots, zero-loss θ) are tested in test_line.
 
 import numpy as np
 import pytest
+import sympy
 
 import invlib
-from invlib import line, rates, widgets
+from invlib import line, rates, selfcheck, widgets
 from invlib.dashboards import nb08 as panel
 from invlib.selfcheck import nb08
 
@@ -136,21 +137,21 @@ def test_odd_steps_large_alpha_shows_three_roots(dashboard):
 
 def test_true_loss_right_answers():
     q = 0.6
-    by_hand = q**20 * np.sum((PROBLEM.y0_training - PROBLEM.y) ** 2)
-    for answer in (nb08.expected_true_loss(), by_hand, 0.0010967, 0.6**20 * 30):
+    by_hand = q**16 * np.sum((PROBLEM.y0_training - PROBLEM.y) ** 2)
+    for answer in (nb08.expected_true_loss(), by_hand, 0.0084624, 0.6**16 * 30):
         assert nb08.check_true_loss(answer), answer
 
 
 @pytest.mark.parametrize("answer, explanation", [
     (0.0, "inversion to be finished"),
-    (0.6**10 * 30, "forgot to square"),
-    (0.6**20 * 30 / 5, "mean of the squared residuals"),
+    (0.6**8 * 30, "forgot to square"),
+    (0.6**16 * 30 / 5, "mean of the squared residuals"),
     (0.6**40 * 30, "T with N = 20"),
     (30.0, "no steps at all"),
-    (0.8**20 * 30, "the 2 comes from"),
-    (0.6**20 * 10, "not at 0"),
-    (0.002, "too large"),
-    ("0.0011", "single number"),
+    (0.8**16 * 30, "the 2 comes from"),
+    (0.6**16 * 10, "not at 0"),
+    (0.02, "too large"),
+    ("0.0085", "single number"),
 ])
 def test_true_loss_wrong_answers(answer, explanation):
     feedback = nb08.check_true_loss(answer)
@@ -192,11 +193,32 @@ def test_smallest_steps():
     assert "single number" in nb08.check_smallest_steps("6").message
 
 
+def test_the_originals_starts_are_drawn_from_the_printed_range():
+    """Section 5 prints a_0 ∈ [1.5, 3.5): invlib.data draws a_0 = 2u + 1.5 with the legacy
+    generator seeded with 42 (the second draw)."""
+    legacy = np.random.RandomState(42)
+    legacy.rand()
+    u = legacy.rand()
+    assert PROBLEM.a0 == 2.0 * u + 1.5 and 1.5 <= PROBLEM.a0 < 3.5
+
+
+def test_the_small_free_starts_cross_a_zero_with_the_original_beta():
+    """Section 5's map reaches a = −0.4: the paths from the two small starts with β = 0.005
+    dip to −0.129 and −0.204 and stay within the map."""
+    starts = np.sort(np.random.default_rng(0).uniform(0.1, 4.0, 6))[:2]
+    p = PROBLEM
+    for a_start, lowest in zip(starts, (-0.129, -0.204)):
+        run = invlib.train(invlib.Line(), p.x, p.y, (a_start, 0.0), p.y0_training, p.alpha, 0.005,
+                           p.n_steps, 60)
+        assert abs(run.thetas[:, 0].min() - lowest) < 5e-4
+        assert run.thetas[:, 0].min() > -0.4 and -6 < run.thetas[:, 1].min() < run.thetas[:, 1].max() < 1
+
+
 def test_numbers_in_the_exercise_solutions():
     p = PROBLEM
-    # Exercise 1: 0.6^20 ≈ 3.66e-5, times Σ(y0 − y_i)² ≈ 30, is ≈ 1.10e-3.
-    assert 0.6**20 == pytest.approx(3.66e-5, abs=0.005e-5)
-    assert nb08.expected_true_loss() == pytest.approx(1.10e-3, abs=0.005e-3)
+    # Exercise 1: 0.6^16 ≈ 2.82e-4, times Σ(y0 − y_i)² ≈ 30, is ≈ 8.46e-3.
+    assert 0.6**16 == pytest.approx(2.82e-4, abs=0.005e-4)
+    assert nb08.expected_true_loss() == pytest.approx(8.46e-3, abs=0.005e-3)
     # Exercise 2: q^20 ≈ 0.8663, q^20·y0 ≈ 1.7324, b ≈ −0.5351, −2 a_sp ≈ −0.5348.
     a_sp = nb08.spurious_root()
     q_n = (1 - 2 * p.alpha * a_sp**2) ** p.n_steps
@@ -315,47 +337,68 @@ def test_numbers_of_the_census_box():
 
 
 # --------------------------------------------------------------------------------------
-# Exercise 4: the slope of the N-step prediction, written by the learner
+# Exercise 4: the derivative ds/da of the prediction's slope, written by the learner
 # --------------------------------------------------------------------------------------
 
 
-def prediction_slope(a, alpha, n_steps):
+def slope_derivative(a, alpha, n_steps):
     """The solution the notebook hides."""
     q = 1 - 2 * alpha * a**2
-    return (1 - q**n_steps) / a
+    return 4 * alpha * n_steps * q ** (n_steps - 1) - (1 - q**n_steps) / a**2
 
 
-def test_prediction_slope_solution_is_correct():
-    feedback = nb08.check_prediction_slope(prediction_slope)
+def test_slope_derivative_solution_is_correct():
+    feedback = nb08.check_slope_derivative(slope_derivative)
     assert feedback and "line.slope" in feedback.message
     assert any(1 - 2 * alpha * a * a < 0 for a, alpha, _ in nb08.SLOPE_CASES)
 
 
-@pytest.mark.parametrize("wrong, says", [
-    (lambda a, alpha, n: 2 * alpha * a, "q instead of q^N"),
-    (lambda a, alpha, n: 1 - (1 - 2 * alpha * a**2) ** n, "missing 1/a"),
-    (lambda a, alpha, n: 1 / a, "exact inverse"),
-    (lambda a, alpha, n: (1 - 2 * alpha * a**2) ** n / a, "part of the way left undone"),
-    (lambda a, alpha, n: (1 - (1 - alpha * a**2) ** n) / a, "missing factor 2"),
-    (lambda a, alpha, n: (1 - (1 - 2 * alpha * a) ** n) / a, "with a squared"),
-    (lambda a, alpha, n: (1 - (1 - 2 * alpha * a**2) ** (n - 1)) / a, "q^(N−1)"),
-    (lambda a, alpha, n: (1 - (1 - 2 * alpha * a**2) ** (n + 1)) / a, "q^(N+1)"),
-    (lambda a, alpha, n: -(1 - (1 - 2 * alpha * a**2) ** n) / a, "Wrong sign"),
-    (lambda a, alpha, n: 0.3, "has the slope"),
+def test_slope_derivative_is_sympys():
+    """The solution's formula is sympy's derivative of s(a) = (1 − (1 − 2αa²)^N)/a."""
+    a, alpha = sympy.symbols("a alpha", positive=True)
+    for n in (5, 7, 13, 20):
+        s = (1 - (1 - 2 * alpha * a**2) ** n) / a
+        closed = 4 * alpha * n * (1 - 2 * alpha * a**2) ** (n - 1) - (1 - (1 - 2 * alpha * a**2) ** n) / a**2
+        assert sympy.simplify(sympy.diff(s, a) - closed) == 0
+
+
+def test_slope_derivative_vanishes_at_the_peak_of_section_3():
+    """Its zero between the roots is the peak of s near a = 0.80 that the notebook prints."""
+    grid = np.linspace(0.3, 1.5, 1201)
+    values = slope_derivative(grid, 0.05, 20)
+    peak = grid[np.nonzero(np.diff(np.sign(values)))[0][0]]
+    assert abs(peak - 0.80) < 0.005
+
+
+@pytest.mark.parametrize("wrong, says", [(wrong, message[:25]) for wrong, message in nb08.WRONG_DERIVATIVES] + [
+    (lambda a, alpha, n: 0.3, "changes at the rate"),
     (lambda a, alpha, n: "0.5", "single number"),
     (lambda a, alpha, n: 1 / 0, "ZeroDivisionError"),
     (0.5, "pass the function itself"),
 ])
-def test_prediction_slope_mistakes_are_named(wrong, says):
-    feedback = nb08.check_prediction_slope(wrong)
+def test_slope_derivative_mistakes_are_named(wrong, says):
+    feedback = nb08.check_slope_derivative(wrong)
     assert not feedback and says in feedback.message, feedback.message
+
+
+def test_slope_derivative_mistakes_differ_from_the_solution():
+    for wrong, _ in nb08.WRONG_DERIVATIVES:
+        assert any(not np.isclose(wrong(*case), slope_derivative(*case)) for case in nb08.SLOPE_CASES)
+
+
+def test_slope_derivative_stub_is_not_yet():
+    def stub(a, alpha, n_steps):
+        ds_da = None
+        return ds_da
+
+    assert repr(nb08.check_slope_derivative(stub)) == "Not yet: " + selfcheck.NO_ANSWER
 
 
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
 # gives each to its check and keeps them out of the notebook's outputs.
 SOLUTIONS = [
-    (nb08.check_true_loss, (0.0010967,)),
+    (nb08.check_true_loss, (0.0084624,)),
     (nb08.check_spurious_b, (-0.535105,)),
     (nb08.check_smallest_steps, (6,)),
-    (nb08.check_prediction_slope, (prediction_slope,)),
+    (nb08.check_slope_derivative, (slope_derivative,)),
 ]

@@ -2,7 +2,7 @@
 
 N descent steps from g₀ make the prediction affine in x: h_θ(x) = s(a)·x + d(a, b) with
 s(a) = (1 − q^N)/a, d(a, b) = q^N g₀ − s(a)·b and q = 1 − 2αa² (computed in invlib.line;
-notebook 08 derives them). Sliders N, α, the start a₀ and the outer rate β; every move retrains
+notebook 08 derives them). Sliders N, α, the start a₀ and the learning rate β; every move retrains
 the line on the original data with invlib.train (no bounds) and redraws s(a) with its roots and
 the training path, T per epoch, and the trained prediction against the data, in a 2×2 grid
 (the fourth cell holds the legend and the numbers, off the data) that reads at 600 px.
@@ -173,7 +173,7 @@ def truncation_dashboard(n_steps=20, alpha=0.05, a0=3.4, beta=0.005):
         "n_steps": widgets.int_slider("unrolled steps N", *STEPS_RANGE, n_steps),
         "alpha": widgets.float_slider("inner step α", *ALPHA_RANGE, 0.005, alpha),
         "a0": widgets.float_slider("start a₀", *A0_RANGE, 0.05, a0),
-        "beta": widgets.float_slider("outer rate β", *BETA_RANGE, 0.0005, beta,
+        "beta": widgets.float_slider("learning rate β", *BETA_RANGE, 0.0005, beta,
                                      readout_format=".4f"),
     }
     return widgets.Dashboard(figure, update, controls,

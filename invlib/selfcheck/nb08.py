@@ -1,9 +1,10 @@
 """Self-checks for notebook 08 (what finite-N training really learns).
 
-Exercise 1: T at the true θ = (2, −4) on the original data with N = 10 steps; exercise 2: the b
+Exercise 1: T at the true θ = (2, −4) on the original data with N = 8 steps; exercise 2: the b
 that makes the small root a_sp of s(a) = 1/2 fit exactly; exercise 3: the smallest N (α = 0.05)
 at which the prediction's slope s(a) reaches 1/2 at some a with |q| < 1; exercise 4 (code): the
-slope s(a) = (1 − q^N)/a of the N-step prediction, against invlib.line.slope on unseen a, α, N.
+derivative ds/da = 4αN q^(N−1) − (1 − q^N)/a² of that slope, against central differences of
+invlib.line.slope on unseen a, α, N.
 The expected values are computed with invlib itself, so the checks and the lessons cannot drift
 apart."""
 
@@ -14,15 +15,15 @@ from ..models import Line
 from . import NO_ANSWER, Feedback, as_number, check_number, exercise
 
 # --------------------------------------------------------------------------------------
-# Exercise 1: T of the true parameters with N = 10
+# Exercise 1: T of the true parameters with N = 8
 # --------------------------------------------------------------------------------------
 
 #: The number of inner steps of exercise 1 (the notebook's runs use 20).
-TRUE_LOSS_STEPS = 10
+TRUE_LOSS_STEPS = 8
 
 
 def expected_true_loss():
-    """T(θ_true) on the original data with N = 10: q^(2N) Σᵢ (g₀ − yᵢ)² ≈ 1.1·10⁻³."""
+    """T(θ_true) on the original data with N = 8: q^(2N) Σᵢ (g₀ − yᵢ)² ≈ 8.46·10⁻³."""
     p = data.original_problem()
     return training.training_loss(Line(), p.theta_true, p.x, p.y, p.y0_training, p.alpha,
                                   TRUE_LOSS_STEPS)
@@ -30,20 +31,20 @@ def expected_true_loss():
 
 @exercise
 def check_true_loss(answer):
-    """Exercise 1: T at θ = (2, −4) on the original data, α = 0.05, N = 10, g₀ ≈ 1.99984."""
+    """Exercise 1: T at θ = (2, −4) on the original data, α = 0.05, N = 8, g₀ ≈ 1.99984."""
     p = data.original_problem()
     n = TRUE_LOSS_STEPS
     q = line.q(p.alpha, p.theta_true[0])
     spread = float(np.sum((p.y0_training - p.y) ** 2))
     expected = expected_true_loss()
     hints = [
-        (0.0, "T = 0 would need the inversion to be finished (N → ∞); after 10 steps a "
+        (0.0, f"T = 0 would need the inversion to be finished (N → ∞); after {n} steps a "
               "fraction q^N of the distance from g₀ to y* is left in every prediction."),
         (q**n * spread, "Each residual is q^N (g₀ − y_i), so T sums q^(2N) (g₀ − y_i)²: "
                         "you forgot to square q^N."),
         (expected / p.y.size, "That is the mean of the squared residuals; T is their sum."),
         (q ** (2 * 20) * spread, "That is T with N = 20, the value from the notebook; the "
-                                 "exercise asks for N = 10."),
+                                 f"exercise asks for N = {n}."),
         (spread, "That is T with no steps at all (every prediction is g₀)."),
         ((1.0 - p.alpha * 4.0) ** (2 * n) * spread,
          "q = 1 − 2αa² = 0.6: the 2 comes from differentiating the square in L."),
@@ -156,11 +157,11 @@ def check_smallest_steps(answer):
 
 
 # --------------------------------------------------------------------------------------
-# Exercise 4 (code): the slope of the N-step prediction
+# Exercise 4 (code): how the prediction's slope changes with a
 # --------------------------------------------------------------------------------------
 
-#: The settings the learner's slope is tried on (a, α, N): none is the notebook's, and the last
-#: has q < 0 with an odd N.
+#: The settings the learner's derivative is tried on (a, α, N): none is the notebook's, and the
+#: last has q < 0 with an odd N.
 SLOPE_CASES = [(0.7, 0.04, 13), (1.9, 0.06, 7), (2.6, 0.1, 5)]
 
 
@@ -168,55 +169,68 @@ def _q(a, alpha):
     return 1.0 - 2.0 * alpha * a * a
 
 
-#: Typical wrong slopes s(a, α, N), and what each one got wrong.
-WRONG_SLOPES = [
-    (lambda a, alpha, n: (1.0 - _q(a, alpha)) / a,
-     "You used q instead of q^N: (1 − q)/a is the slope after one step. After N steps the "
-     "fraction q^N of the way is left."),
-    (lambda a, alpha, n: 1.0 - _q(a, alpha) ** n,
-     "A missing 1/a: 1 − q^N is the fraction of the way to y* = (x − b)/a covered; the slope "
-     "in x carries the 1/a of y*."),
-    (lambda a, alpha, n: 1.0 / a,
-     "1/a is the slope of the exact inverse, the steps run to the end; after N steps the "
-     "fraction q^N of the way is still left: s = (1 − q^N)/a."),
-    (lambda a, alpha, n: _q(a, alpha) ** n / a,
-     "q^N/a is the part of the way left undone; the slope comes from the part covered, "
-     "(1 − q^N)/a."),
-    (lambda a, alpha, n: (1.0 - (1.0 - alpha * a * a) ** n) / a,
-     "A missing factor 2 in q: the curvature of L = (x − a·y − b)² is 2a², so q = 1 − 2αa²."),
-    (lambda a, alpha, n: (1.0 - (1.0 - 2.0 * alpha * a) ** n) / a,
-     "q = 1 − 2αa², with a squared: one step multiplies the error by 1 − α·2a²."),
-    (lambda a, alpha, n: (1.0 - _q(a, alpha) ** (n - 1)) / a,
-     "An exponent off by one: N steps apply the factor q N times, q^N, not q^(N−1)."),
-    (lambda a, alpha, n: (1.0 - _q(a, alpha) ** (n + 1)) / a,
-     "An exponent off by one: N steps apply the factor q N times, q^N, not q^(N+1)."),
-    (lambda a, alpha, n: -(1.0 - _q(a, alpha) ** n) / a,
-     "Wrong sign: the prediction rises with x, s = (1 − q^N)/a > 0 while |q| < 1."),
+def expected_slope_derivative(a, alpha, n_steps):
+    """ds/da by central differences of line.slope (independent of the closed form)."""
+    delta_a = 1e-5 * a
+    return float((line.slope(a + delta_a, alpha, n_steps)
+                  - line.slope(a - delta_a, alpha, n_steps)) / (2 * delta_a))
+
+
+#: Typical wrong derivatives ds/da(a, α, N), and what each one got wrong.
+WRONG_DERIVATIVES = [
+    (lambda a, alpha, n: 4.0 * alpha * n * _q(a, alpha) ** (n - 1),
+     "You differentiated only the numerator: s = (1 − q^N)·(1/a) is a product, and 1/a changes "
+     "with a too, which adds −(1 − q^N)/a²."),
+    (lambda a, alpha, n: 4.0 * alpha * n * _q(a, alpha) ** (n - 1) + (1.0 - _q(a, alpha) ** n) / a**2,
+     "Wrong sign on the second term: d(1/a)/da = −1/a², so it is −(1 − q^N)/a²."),
+    (lambda a, alpha, n: -n * _q(a, alpha) ** (n - 1) / a - (1.0 - _q(a, alpha) ** n) / a**2,
+     "The chain rule needs dq/da too: d(q^N)/da = N q^(N−1)·dq/da, with dq/da = −4αa."),
+    (lambda a, alpha, n: 2.0 * alpha * n * _q(a, alpha) ** (n - 1) - (1.0 - _q(a, alpha) ** n) / a**2,
+     "dq/da = −4αa: q = 1 − 2αa², and the derivative of a² is 2a (a factor 2 is missing)."),
+    (lambda a, alpha, n: 4.0 * alpha * n * _q(a, alpha) ** n - (1.0 - _q(a, alpha) ** n) / a**2,
+     "d(q^N)/dq = N q^(N−1): the exponent drops by one."),
+    (lambda a, alpha, n: -4.0 * alpha * n * _q(a, alpha) ** (n - 1) - (1.0 - _q(a, alpha) ** n) / a**2,
+     "Wrong sign on the first term: d(1 − q^N)/da = −N q^(N−1)·dq/da, and dq/da = −4αa is "
+     "negative, so the two minus signs make +4αN q^(N−1)·a."),
+    (lambda a, alpha, n: (1.0 - _q(a, alpha) ** n) / a,
+     "That is s(a) itself; the exercise asks for its derivative ds/da."),
+    (lambda a, alpha, n: -1.0 / a**2,
+     "−1/a² is the derivative of the exact inverse's slope 1/a (the steps run to the end); "
+     "after N steps s = (1 − q^N)/a."),
 ]
 
 
+def _as_value(answer, a, alpha, n):
+    """The learner's value at one setting, or a Feedback (None stays None: the stub)."""
+    if answer is None:
+        return None
+    return as_number(answer, f"slope_derivative({a}, {alpha}, {n})")
+
+
 @exercise
-def check_prediction_slope(prediction_slope):
-    """Exercise 4: prediction_slope(a, α, N) = (1 − q^N)/a, q = 1 − 2αa², against line.slope."""
-    if not callable(prediction_slope):
-        return Feedback(False, "pass the function itself: check_prediction_slope(prediction_slope).")
+def check_slope_derivative(slope_derivative):
+    """Exercise 4: slope_derivative(a, α, N) = ds/da = 4αN q^(N−1) − (1 − q^N)/a², q = 1 − 2αa²,
+    against central differences of line.slope."""
+    if not callable(slope_derivative):
+        return Feedback(False, "pass the function itself: check_slope_derivative(slope_derivative).")
     for a, alpha, n in SLOPE_CASES:
         try:
-            answer = prediction_slope(a, alpha, n)
+            answer = slope_derivative(a, alpha, n)
         except Exception as error:  # the learner's code: say what it raised
             return Feedback(False, f"your function raised {type(error).__name__}: {error}")
-        if answer is None:
+        value = _as_value(answer, a, alpha, n)
+        if value is None:
             return Feedback(False, NO_ANSWER)  # the stub as committed: nothing to check yet
-        value = as_number(answer, f"prediction_slope({a}, {alpha}, {n})")
         if isinstance(value, Feedback):
             return value
-        expected = float(line.slope(a, alpha, n))
-        if np.isclose(value, expected, rtol=1e-9, atol=1e-12):
+        expected = expected_slope_derivative(a, alpha, n)
+        if np.isclose(value, expected, rtol=1e-6, atol=1e-9):
             continue
-        for wrong, explanation in WRONG_SLOPES:
+        for wrong, explanation in WRONG_DERIVATIVES:
             if np.isclose(value, wrong(a, alpha, n), rtol=1e-9, atol=1e-12):
                 return Feedback(False, explanation)
-        return Feedback(False, f"prediction_slope({a}, {alpha}, {n}) = {value:.6g}, but the "
-                               f"{n}-step prediction has the slope {expected:.6g}.")
-    return Feedback(True, f"your slope agrees with invlib.line.slope at {len(SLOPE_CASES)} "
-                          "settings you have not seen (one with q < 0).")
+        return Feedback(False, f"slope_derivative({a}, {alpha}, {n}) = {value:.6g}, but s(a) "
+                               f"changes at the rate {expected:.6g} there (central differences "
+                               "of line.slope).")
+    return Feedback(True, f"your ds/da agrees with central differences of invlib.line.slope at "
+                          f"{len(SLOPE_CASES)} settings you have not seen (one with q < 0).")

@@ -119,14 +119,14 @@ def test_exercise_expected_values():
     assert abs(nb11.expected_switch_point() - 0.5417) < 5e-4
     assert nb11.rebuilt_better(20) == 421 and nb11.rebuilt_better(None) == 22
     three, eight = nb11.walk_ends()
-    _, _, _, y_test = (data.digits().X_train, data.digits().X_test, data.digits().y_train, data.digits().y_test)
-    assert y_test[three] == 3 and y_test[eight] == 8
+    labels_test = data.digits().labels_test
+    assert labels_test[three] == 3 and labels_test[eight] == 8
 
 
 @pytest.mark.parametrize("answer, ok, words", [
     (nb11.class_shares(), True, "each class mean"),
-    (list(np.bincount(data.digits().y_train) / 1347), True, "only such code"),
-    (np.bincount(data.digits().y_train), False, "class sizes"),
+    (list(np.bincount(data.digits().labels_train) / 1347), True, "only such code"),
+    (np.bincount(data.digits().labels_train), False, "class sizes"),
     (np.full(10, 0.1), False, "not equally large"),
     (np.ones(10), False, "not equally large"),
     (np.eye(10)[3], False, "sum to 1, as they should"),
@@ -226,7 +226,7 @@ def test_numbers_quoted_in_the_solutions():
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
 # gives each to its check and keeps them out of the notebook's outputs.
 SOLUTIONS = [
-    (nb11.check_average_code, (np.bincount(data.digits().y_train) / 1347,)),
+    (nb11.check_average_code, (np.bincount(data.digits().labels_train) / 1347,)),
     (nb11.check_switch_point, (0.541738,)),
     (nb11.check_better_rebuilt, (421,)),
     (nb11.check_round_trip, (rebuild,)),

@@ -40,18 +40,18 @@ def digits_dashboard(alpha=data.Digits.alpha, n_steps=data.Digits.n_steps, W=Non
     """Sliders α and N; accuracy against N and the mistakes. W: the trained templates, if the
     caller has them (by default invlib.data.digits().W_trained)."""
     digits = data.digits()
-    X_test, y_test = digits.X_test, digits.y_test
+    X_test, labels_test = digits.X_test, digits.labels_test
     W = digits.W_trained if W is None else templates.check_templates(W)
     trained = templates.SpectralPredictor(W, X_test)
     means = templates.SpectralPredictor(digits.W_means, X_test)
     C = W.shape[0]
-    n_test = y_test.size
+    n_test = labels_test.size
     steps = curve_steps(STEPS_RANGE[1])
     cache = {}  # the accuracy curves of the last α: moving N alone does not recompute them
 
     def accuracy_curve(predictor, alpha):
         weights = predictor.weights_for_steps(alpha, steps)
-        return np.mean(np.argmax(weights, axis=-1) == y_test[:, None], axis=0)
+        return np.mean(np.argmax(weights, axis=-1) == labels_test[:, None], axis=0)
 
     # 6 inches wide: readable at about 600 pixels (JupyterLab beside its file browser).
     figure, (ax_acc, ax_conf) = plots.new_figure(2, width=3.0, height=3.4,
@@ -102,7 +102,7 @@ def digits_dashboard(alpha=data.Digits.alpha, n_steps=data.Digits.n_steps, W=Non
         curve.set_data(steps, cache["trained"])
         curve_means.set_data(steps, cache["means"])
         predicted = np.argmax(trained.weights(alpha, n_steps), axis=-1)
-        counts = templates.confusion_matrix(predicted, y_test, C)
+        counts = templates.confusion_matrix(predicted, labels_test, C)
         right = int(np.trace(counts))
         marker.set_data([n_steps], [right / n_test])
         mistakes = counts.copy()

@@ -16,7 +16,7 @@ ALPHA, N_STEPS = data.Digits.alpha, data.Digits.n_steps
 def _setup():
     """The test images, their labels, the class means and the trained templates."""
     digits = data.digits()
-    return digits.X_test, digits.y_test, digits.W_means, digits.W_trained
+    return digits.X_test, digits.labels_test, digits.W_means, digits.W_trained
 
 
 # --- Exercise 1: the code of the mean training image ---
@@ -24,8 +24,8 @@ def _setup():
 
 def class_shares():
     """The code of exercise 1: z_k = m_k/m, the share of class k among the m training images."""
-    y_train = data.digits().y_train
-    return np.bincount(y_train, minlength=10) / y_train.size
+    labels_train = data.digits().labels_train
+    return np.bincount(labels_train, minlength=10) / labels_train.size
 
 
 @exercise
@@ -76,12 +76,12 @@ def check_average_code(answer):
 
 def walk_ends():
     """The test rows of the walk: the first 3 and the first 8 that both template sets get right."""
-    X_test, y_test, W_means, W_trained = _setup()
-    right = np.ones(y_test.size, dtype=bool)
+    X_test, labels_test, W_means, W_trained = _setup()
+    right = np.ones(labels_test.size, dtype=bool)
     for W in (W_means, W_trained):
-        right &= templates.predict(W, X_test, ALPHA, N_STEPS) == y_test
-    return (int(np.flatnonzero((y_test == 3) & right)[0]),
-            int(np.flatnonzero((y_test == 8) & right)[0]))
+        right &= templates.predict(W, X_test, ALPHA, N_STEPS) == labels_test
+    return (int(np.flatnonzero((labels_test == 3) & right)[0]),
+            int(np.flatnonzero((labels_test == 8) & right)[0]))
 
 
 def switch_point(W):
@@ -139,22 +139,22 @@ def rebuilt_better(n_steps=N_STEPS):
 @exercise
 def check_better_rebuilt(answer):
     """Exercise 3: the test images the trained templates rebuild better after N = 20 (421)."""
-    _, y_test, _, _ = _setup()
+    _, labels_test, _, _ = _setup()
     expected = rebuilt_better()
     value = as_number(answer, "the count")
     if isinstance(value, Feedback):
         return value
     if not float(value).is_integer():
-        if abs(value - expected / y_test.size) < 1e-3:
+        if abs(value - expected / labels_test.size) < 1e-3:
             return Feedback(False, f"That is the fraction; the exercise asks for the number of "
-                                   f"images ({expected} of {y_test.size}).")
+                                   f"images ({expected} of {labels_test.size}).")
         return Feedback(False, f"Count images: a whole number, got {value!r}.")
     n = int(value)
     if n == expected:
-        return Feedback(True, f"{n} of {y_test.size}: after 20 steps the trained templates rebuild "
+        return Feedback(True, f"{n} of {labels_test.size}: after 20 steps the trained templates rebuild "
                               "almost every test image more closely, although they were trained "
                               "to classify, not to rebuild.")
-    if n == y_test.size - expected:
+    if n == labels_test.size - expected:
         return Feedback(False, "That counts the images the class means rebuild better: compare "
                                "the other way round.")
     if n == rebuilt_better(None):

@@ -6,8 +6,8 @@ g₀ ≈ −2.509; sliders α, N and a. It draws against n = 0 … N, on a log s
 the one-step estimate −α ∂²L/∂y∂a(g_{n−1}), with a marker at n* = 1/ln(1/|q|), where the
 unrolled error's factor n|q|^(n−1) peaks (invlib.gradients; notebook 09 derives it). For
 α ≥ 1/a² the steps do not converge: the moving artists are emptied and the message says why.
-The window follows the settings in coarse bins (whole decades, N in steps of 10), so that
-most slider moves only redraw the curves.
+The window is fixed (a new one would need a full redraw on every move): 10⁻⁶ … 10³, where the
+defaults' curves lie; smaller errors, exact zeros included, leave it at the bottom.
 """
 
 import numpy as np
@@ -18,13 +18,11 @@ from ..models import Line
 #: The original problem's b and x (so y* = 4/a), and the slider ranges (min, max).
 B, X = -4.0, 0.0
 ALPHA_RANGE, STEPS_RANGE, A_RANGE = (0.005, 0.3), (1, 100), (1.0, 3.0)
-#: The window of the diverging case (log scale); otherwise `window` fits it to the errors.
-ERROR_LIMITS = (1e-17, 1e4)
-#: The N axis grows in bins of this many steps, so that moving N by one rarely redraws the axes.
-STEPS_BIN = 10
-#: Drawn values are clipped to this range, so that exact zeros (q = 0) stay finite on a
-#: log axis and nothing huge reaches the renderer.
-DRAWN = (1e-18, 1e6)
+#: The fixed window: errors are drawn between these (log scale).
+ERROR_LIMITS = (1e-6, 1e3)
+#: Drawn values are clipped to this range, just outside the window, so that exact zeros (q = 0)
+#: stay finite on a log axis and leave the window cleanly, and nothing huge reaches the renderer.
+DRAWN = (1e-7, 1e4)
 #: α·a² within this of 1 counts as 1 (a slider value is not exactly 1/a²).
 EDGE = 1e-9
 #: One colour per estimator, shared with the notebook's figures.
@@ -66,18 +64,7 @@ def errors(alpha, n_steps, a, y0):
     }
 
 
-def window(found, n_steps):
-    """The axes limits ((n_min, n_max), (error_min, error_max)) for the drawn errors: n up to N
-    rounded up (with 5 steps' room) to a multiple of STEPS_BIN, errors within whole decades with
-    one decade to spare below and above (room for the text at the top)."""
-    n_high = min(STEPS_RANGE[1], STEPS_BIN * int(np.ceil((n_steps + 5) / STEPS_BIN)))
-    drawn = np.clip(np.concatenate([found[name] for name in ("unrolled", "implicit", "one-step")]),
-                    *DRAWN)
-    low, high = np.floor(np.log10(drawn.min())) - 1, np.ceil(np.log10(drawn.max())) + 1
-    return (-1.0, n_high + 1.0), (10.0**low, 10.0**high)
-
-
-def gradients_dashboard(alpha=0.24, n_steps=60, a=2.0):
+def gradients_dashboard(alpha=0.24, n_steps=100, a=2.0):
     """Sliders α, N and a; the three errors against n on a log scale, with the peak n*.
     Default α = 0.24, a = 2 (q = −0.92): the unrolled error climbs ~12 steps, the implicit falls."""
     y0 = data.original_problem().y0_inversion
@@ -95,9 +82,8 @@ def gradients_dashboard(alpha=0.24, n_steps=60, a=2.0):
     peak = ax.axvline(0.0, color="black", linestyle="--", linewidth=1,
                       label=r"$n^* = 1/\ln(1/|q|)$")
     ax.set_yscale("log")
-    limits = window(first, n_steps) if converges(alpha, a) else ((-1, STEPS_RANGE[1] + 1), ERROR_LIMITS)
-    ax.set_xlim(*limits[0])
-    ax.set_ylim(*limits[1])
+    ax.set_xlim(-1, STEPS_RANGE[1] + 1)
+    ax.set_ylim(*ERROR_LIMITS)
     ax.set_xlabel("step $n$")
     ax.set_ylabel(r"error in $\partial y^*/\partial a$")
     ax.set_title(r"line $f(y) = a y - 4$, $x = 0$: three estimates of $\partial y^*/\partial a$",
@@ -107,8 +93,6 @@ def gradients_dashboard(alpha=0.24, n_steps=60, a=2.0):
     figure.legend(loc="outside lower center", ncols=2, fontsize=8)
     # Top right stays clear at the defaults: the errors there have already fallen.
     info = ax.text(0.98, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=9)
-
-    board = []  # the Dashboard, once made: a new window needs a new background
 
     def update(alpha, n_steps, a):
         q = line.q(alpha, a)
@@ -123,12 +107,6 @@ def gradients_dashboard(alpha=0.24, n_steps=60, a=2.0):
             start = 1 if name == "one-step" else 0
             values = np.clip(found[name], *DRAWN)
             curve.set_data(np.arange(start, start + values.size), values)
-        xlim, ylim = window(found, n_steps)
-        if xlim != ax.get_xlim() or not np.allclose(ylim, ax.get_ylim(), rtol=1e-9, atol=0):
-            ax.set_xlim(*xlim)
-            ax.set_ylim(*ylim)
-            if board:  # the background holds the axes and ticks: draw it again (~0.1 s, rarely)
-                board[0]._background = None
         n_star = gradients.peak_step(q)
         peak.set_xdata([n_star, n_star])
         peak.set_visible(True)
@@ -141,6 +119,4 @@ def gradients_dashboard(alpha=0.24, n_steps=60, a=2.0):
         "n_steps": widgets.int_slider("steps N", *STEPS_RANGE, n_steps),
         "a": widgets.float_slider("slope a", *A_RANGE, 0.05, a),
     }
-    board.append(widgets.Dashboard(figure, update, controls,
-                                   animated=[*lines.values(), peak, info]))
-    return board[0]
+    return widgets.Dashboard(figure, update, controls, animated=[*lines.values(), peak, info])

@@ -13,7 +13,7 @@ import invlib
 from invlib import linear
 
 LESSON = linear.blur_problem()
-LESSON_ALPHA = 0.5 * linear.stability_limit(LESSON.K)  # 2α s₁² = 1
+LESSON_ALPHA = 0.5 * linear.stability_limit(LESSON.K)  # 2α λ₁ = 1
 
 
 def random_problem(seed, m=7, n=5, noise=0.1):
@@ -70,7 +70,7 @@ def test_stability_limit_is_one_over_the_largest_singular_value_squared():
 def test_landweber_iterates_equal_the_filter_factor_formula_at_every_step(seed, m, n):
     K, _, x, _ = random_problem(seed, m, n)
     s = np.linalg.svd(K, compute_uv=False)
-    alpha = 0.8 * linear.stability_limit(K)  # 2α s₁² > 1: the top factor oscillates
+    alpha = 0.8 * linear.stability_limit(K)  # 2α λ₁ > 1: the top factor oscillates
     path = linear.landweber(K, x, alpha, 40)
     assert path.shape == (41, n)
     for N, g in enumerate(path):
@@ -116,7 +116,7 @@ def test_early_stopping_acts_like_tikhonov_with_gamma_one_over_two_alpha_n():
     tikhonov = linear.tikhonov_filter(s, 1 / (2 * alpha * N))
     small = 2 * alpha * N * s**2 < 0.01
     assert small.sum() > 20 and np.allclose(landweber[small], tikhonov[small], rtol=0.02)
-    large = 2 * alpha * N * s**2 > 10  # both near 1, Tikhonov's φ ≥ 1 − 1/(2αN sᵢ²)
+    large = 2 * alpha * N * s**2 > 10  # both near 1, Tikhonov's φ ≥ 1 − 1/(2αN λⱼ)
     assert large.sum() > 10 and np.allclose(landweber[large], tikhonov[large], atol=0.1)
     assert np.max(np.abs(landweber - tikhonov)) < 0.25  # the two filters' largest gap
 

@@ -94,17 +94,17 @@ class Digits:
                                  stratify=bundle.target)
         for array in split:
             array.flags.writeable = False  # shared by every caller: nobody may change them
-        self.X_train, self.X_test, self.y_train, self.y_test = split
+        self.X_train, self.X_test, self.labels_train, self.labels_test = split
 
     @functools.cached_property
     def W_means(self):
         """Template k = the mean of the training images of class k."""
-        return _read_only(templates.class_means(self.X_train, self.y_train))
+        return _read_only(templates.class_means(self.X_train, self.labels_train))
 
     @functools.cached_property
     def fit(self):
         """The class means trained end to end through N steps (invlib.templates.train)."""
-        fit = templates.train(self.W_means, self.X_train, self.y_train, self.alpha, self.beta,
+        fit = templates.train(self.W_means, self.X_train, self.labels_train, self.alpha, self.beta,
                               self.n_steps, self.n_epochs, momentum=self.momentum)
         return templates.TemplateFit(W=_read_only(fit.W), losses=_read_only(fit.losses))
 

@@ -44,12 +44,24 @@ def check_setting(dashboard, values):
 
 
 def test_defaults(dashboard):
-    assert dashboard.values() == {"alpha": 0.24, "n_steps": 60, "a": 2.0}
-    assert dashboard.update(alpha=0.24, n_steps=60, a=2.0) == ""
+    assert dashboard.values() == {"alpha": 0.24, "n_steps": 100, "a": 2.0}
+    assert dashboard.update(alpha=0.24, n_steps=100, a=2.0) == ""
     unrolled = dashboard.animated[0]
     assert np.argmax(unrolled.get_ydata()) == 12
     peak = dashboard.animated[3]
     assert abs(peak.get_xdata()[0] - 11.99) < 0.005
+
+
+def test_defaults_fill_the_window(dashboard):
+    """The static figure of notebook 09: at the defaults every curve lies inside the fixed window
+    and spans most of it (n from 0 to N = 100, errors over more than four of its nine decades)."""
+    dashboard.update(alpha=0.24, n_steps=100, a=2.0)
+    ax = dashboard.figure.axes[0]
+    (x_low, x_high), (y_low, y_high) = ax.get_xlim(), ax.get_ylim()
+    ys = np.concatenate([line.get_ydata() for line in dashboard.animated[:3]])
+    xs = np.concatenate([line.get_xdata() for line in dashboard.animated[:3]])
+    assert y_low < ys.min() and ys.max() < y_high and x_low < xs.min() and xs.max() < x_high
+    assert np.log10(ys.max() / ys.min()) > 4 and xs.max() - xs.min() > 0.95 * (x_high - x_low)
 
 
 def test_every_corner(dashboard):

@@ -31,7 +31,7 @@ def digits_board():
 @pytest.fixture(scope="module")
 def digits_data():
     d = data.digits()
-    return d.X_test, d.y_test, d.W_trained
+    return d.X_test, d.labels_test, d.W_trained
 
 
 @pytest.fixture
@@ -145,15 +145,15 @@ def test_digits_divergence_is_reported_and_cleared(fresh_digits):
 
 def test_digits_dashboard_shows_the_steps(fresh_digits, digits_data):
     """The spectral shortcut gives what the N steps give, for the marker and the matrix."""
-    X_test, y_test, W = digits_data
+    X_test, labels_test, W = digits_data
     for alpha, n_steps in [(0.001, 1), (0.003, 7), (0.005, 20), (0.009, 100)]:
         fresh_digits.update(alpha=alpha, n_steps=n_steps)
         predicted = templates.predict(W, X_test, alpha, n_steps)
-        counts = templates.confusion_matrix(predicted, y_test, 10)
+        counts = templates.confusion_matrix(predicted, labels_test, 10)
         np.fill_diagonal(counts, 0)
         ax_acc, ax_conf = fresh_digits.figure.axes[:2]
         marker = ax_acc.get_lines()[2]
-        assert np.isclose(marker.get_ydata()[0], np.mean(predicted == y_test))
+        assert np.isclose(marker.get_ydata()[0], np.mean(predicted == labels_test))
         assert np.array_equal(np.asarray(ax_conf.collections[0].get_array()).ravel(),
                               counts.ravel())
 
@@ -198,7 +198,7 @@ def test_exercise_stability_limit():
     assert nb10.check_stability_limit(right * 1.001)
     W = nb10.class_medians()
     digits = data.digits()
-    assert np.array_equal(W[4], np.median(digits.X_train[digits.y_train == 4], axis=0))
+    assert np.array_equal(W[4], np.median(digits.X_train[digits.labels_train == 4], axis=0))
     lam = np.linalg.eigvalsh(W @ W.T)
     for answer, words in [(right / 2, "twice that"), (lam[-1], "its inverse"),
                           (1 / lam[0], "1/λ_min"), (1 / np.sum(W * W), "trace"),
@@ -308,7 +308,7 @@ def test_section_1_the_split(digits):
 
 
 def test_section_4_eigenvalues_and_limits(digits):
-    W_examples, _ = templates.class_examples(digits.X_train, digits.y_train)
+    W_examples, _ = templates.class_examples(digits.X_train, digits.labels_train)
     lam_means = np.linalg.eigvalsh(digits.W_means @ digits.W_means.T)
     lam_examples = np.linalg.eigvalsh(W_examples @ W_examples.T)
     assert abs(lam_means[0] - 0.33) < 0.005 and abs(lam_means[-1] - 103.5) < 0.05
@@ -324,9 +324,9 @@ def test_section_4_eigenvalues_and_limits(digits):
 
 
 def test_section_9_accuracy_against_n(digits):
-    W_examples, _ = templates.class_examples(digits.X_train, digits.y_train)
+    W_examples, _ = templates.class_examples(digits.X_train, digits.labels_train)
     steps = [1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 200, 500, 1000]
-    acc = {name: {N: templates.accuracy(W, digits.X_test, digits.y_test, 0.005, N) for N in steps}
+    acc = {name: {N: templates.accuracy(W, digits.X_test, digits.labels_test, 0.005, N) for N in steps}
            for name, W in (("means", digits.W_means), ("examples", W_examples),
                            ("trained", digits.W_trained))}
     means, examples, trained = acc["means"], acc["examples"], acc["trained"]
@@ -346,10 +346,10 @@ def test_numbers_quoted_in_the_solutions(digits):
     assert abs(lam[-1] - 103.5) < 0.05 and abs(1 / lam[-1] - 0.00966) < 5e-6
     W = nb10.class_medians()
     assert abs(np.linalg.eigvalsh(W @ W.T)[-1] - 109.4) < 0.05
-    X, y = digits.X_train, digits.y_train
-    W_examples, _ = templates.class_examples(X, y)
-    assert templates.accuracy(W_examples, X, y, 0.001, 1) == \
-        templates.accuracy(W_examples, X, y, 0.005, 1) == 720 / 1347
+    X, labels = digits.X_train, digits.labels_train
+    W_examples, _ = templates.class_examples(X, labels)
+    assert templates.accuracy(W_examples, X, labels, 0.001, 1) == \
+        templates.accuracy(W_examples, X, labels, 0.005, 1) == 720 / 1347
 
 
 def test_the_stability_limit_is_not_a_largest_converging_step(digits):

@@ -116,17 +116,18 @@ def test_latent_messages(fresh_latent):
 
 
 def test_exercise_expected_values():
-    assert abs(nb11.expected_switch_point() - 0.5417) < 5e-4
+    assert abs(nb11.expected_switch_point() - 0.6198) < 5e-4
+    assert abs(nb11.switch_point(data.digits().W_trained) - 0.5417) < 5e-4  # section 4's walk
     assert nb11.rebuilt_better(20) == 421 and nb11.rebuilt_better(None) == 22
     three, eight = nb11.walk_ends()
-    _, _, _, y_test = (data.digits().X_train, data.digits().X_test, data.digits().y_train, data.digits().y_test)
-    assert y_test[three] == 3 and y_test[eight] == 8
+    labels_test = data.digits().labels_test
+    assert labels_test[three] == 3 and labels_test[eight] == 8
 
 
 @pytest.mark.parametrize("answer, ok, words", [
     (nb11.class_shares(), True, "each class mean"),
-    (list(np.bincount(data.digits().y_train) / 1347), True, "only such code"),
-    (np.bincount(data.digits().y_train), False, "class sizes"),
+    (list(np.bincount(data.digits().labels_train) / 1347), True, "only such code"),
+    (np.bincount(data.digits().labels_train), False, "class sizes"),
     (np.full(10, 0.1), False, "not equally large"),
     (np.ones(10), False, "not equally large"),
     (np.eye(10)[3], False, "sum to 1, as they should"),
@@ -145,8 +146,8 @@ def test_exercise_switch_point():
     right = nb11.expected_switch_point()
     assert nb11.check_switch_point(right)
     assert nb11.check_switch_point(round(right, 3))
-    means_t = nb11.switch_point(nb11._setup()[2])
-    for answer, words in [(0.5, "η = 1/2"), (1 - right, "8's end"), (means_t, "class-mean"),
+    trained_t = nb11.switch_point(nb11._setup()[3])
+    for answer, words in [(0.5, "η = 1/2"), (1 - right, "8's end"), (trained_t, "trained templates"),
                           (1.2, "off the walk"), (0.9, "too large"), ("half", "single number")]:
         feedback = nb11.check_switch_point(answer)
         assert not feedback and words in feedback.message, (answer, feedback)
@@ -215,19 +216,25 @@ def test_numbers_quoted_in_the_solutions():
     W_means = digits.W_means
     assert np.linalg.matrix_rank(W_means) == 10
     assert abs(np.linalg.eigvalsh(W_means @ W_means.T)[0] - 0.33) < 0.005
-    assert abs(nb11.expected_switch_point() - 0.54) < 0.005
+    assert abs(nb11.expected_switch_point() - 0.62) < 0.005
+    assert abs(nb11.switch_point(digits.W_trained) - 0.54) < 0.005
     three, eight = nb11.walk_ends()
-    z_A = templates.invert(digits.W_trained, digits.X_test[three], 0.005, 20)
-    z_B = templates.invert(digits.W_trained, digits.X_test[eight], 0.005, 20)
-    assert z_A[3] - z_A[8] > 0 > z_B[3] - z_B[8]
+    z_A = templates.invert(digits.W_means, digits.X_test[three], 0.005, 20)
+    z_B = templates.invert(digits.W_means, digits.X_test[eight], 0.005, 20)
+    lead_A, lead_B = z_A[3] - z_A[8], z_B[3] - z_B[8]
+    assert abs(lead_A - 0.30) < 0.005 and abs(lead_B + 0.18) < 0.005
+    assert abs(lead_A / (lead_A - lead_B) - 0.6198) < 5e-5
+    eta = np.linspace(0.0, 1.0, 201)
+    walk = (1 - eta)[:, None] * z_A + eta[:, None] * z_B
+    assert set(np.argmax(walk, axis=1)) == {3, 8}                 # no other weight overtakes
     assert nb11.rebuilt_better(20) == 421 and nb11.rebuilt_better(None) == 22
 
 
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
 # gives each to its check and keeps them out of the notebook's outputs.
 SOLUTIONS = [
-    (nb11.check_average_code, (np.bincount(data.digits().y_train) / 1347,)),
-    (nb11.check_switch_point, (0.541738,)),
+    (nb11.check_average_code, (np.bincount(data.digits().labels_train) / 1347,)),
+    (nb11.check_switch_point, (0.619790,)),
     (nb11.check_better_rebuilt, (421,)),
     (nb11.check_round_trip, (rebuild,)),
 ]

@@ -291,34 +291,34 @@ def test_bad_input_names_the_argument(call, error, words):
 def digits_setup():
     pytest.importorskip("sklearn")
     d = invlib.data.digits()
-    return d.X_train, d.X_test, d.y_train, d.y_test, d.fit
+    return d.X_train, d.X_test, d.labels_train, d.labels_test, d.fit
 
 
 def test_digits_numbers_are_reproducible(digits_setup):
-    X_train, X_test, y_train, y_test, fit = digits_setup
+    X_train, X_test, labels_train, labels_test, fit = digits_setup
     assert (len(X_train), len(X_test)) == (1347, 450)
     alpha, n_steps = 0.005, 20
-    W_examples, _ = templates.class_examples(X_train, y_train)
-    W_means = templates.class_means(X_train, y_train)
+    W_examples, _ = templates.class_examples(X_train, labels_train)
+    W_means = templates.class_means(X_train, labels_train)
 
     def right(W):
-        return int(np.sum(templates.predict(W, X_test, alpha, n_steps) == y_test))
+        return int(np.sum(templates.predict(W, X_test, alpha, n_steps) == labels_test))
 
     assert right(W_examples) == 259 and right(W_means) == 397 and right(fit.W) == 414
     assert abs(fit.losses[0] - 698.0) < 0.05 and abs(fit.losses[-1] - 596.95) < 0.01
-    again = templates.train(W_means, X_train, y_train, alpha, 0.002, n_steps, 200, momentum=0.9)
+    again = templates.train(W_means, X_train, labels_train, alpha, 0.002, n_steps, 200, momentum=0.9)
     assert np.array_equal(again.W, fit.W)  # same settings, same numbers
     assert templates.stability_limit(fit.W) > alpha
 
 
 def test_digits_reverse_mode_against_finite_differences(digits_setup):
-    X_train, _, y_train, _, _ = digits_setup
-    W = templates.class_means(X_train, y_train)
-    _, gradient = templates.training_gradient(W, X_train[:200], y_train[:200], 0.005, 20)
+    X_train, _, labels_train, _, _ = digits_setup
+    W = templates.class_means(X_train, labels_train)
+    _, gradient = templates.training_gradient(W, X_train[:200], labels_train[:200], 0.005, 20)
     for k, d in [(0, 20), (3, 27), (8, 36), (9, 63)]:
         up, down = W.copy(), W.copy()
         up[k, d] += 1e-5
         down[k, d] -= 1e-5
-        fd = (templates.training_loss(up, X_train[:200], y_train[:200], 0.005, 20)
-              - templates.training_loss(down, X_train[:200], y_train[:200], 0.005, 20)) / 2e-5
+        fd = (templates.training_loss(up, X_train[:200], labels_train[:200], 0.005, 20)
+              - templates.training_loss(down, X_train[:200], labels_train[:200], 0.005, 20)) / 2e-5
         assert abs(fd - gradient[k, d]) <= 1e-7 * np.abs(gradient).max()

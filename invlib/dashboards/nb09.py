@@ -6,6 +6,8 @@ g₀ ≈ −2.509; sliders α, N and a. It draws against n = 0 … N, on a log s
 the one-step estimate −α ∂²L/∂y∂a(g_{n−1}), with a marker at n* = 1/ln(1/|q|), where the
 unrolled error's factor n|q|^(n−1) peaks (invlib.gradients; notebook 09 derives it). For
 α ≥ 1/a² the steps do not converge: the moving artists are emptied and the message says why.
+The window is fixed (a new one would need a full redraw on every move): 10⁻⁶ … 10³, where the
+defaults' curves lie; smaller errors, exact zeros included, leave it at the bottom.
 """
 
 import numpy as np
@@ -17,10 +19,10 @@ from ..models import Line
 B, X = -4.0, 0.0
 ALPHA_RANGE, STEPS_RANGE, A_RANGE = (0.005, 0.3), (1, 100), (1.0, 3.0)
 #: The fixed window: errors are drawn between these (log scale).
-ERROR_LIMITS = (1e-17, 1e4)
-#: Drawn values are clipped to this range, so that exact zeros (q = 0) stay finite on a
-#: log axis and nothing huge reaches the renderer.
-DRAWN = (1e-18, 1e6)
+ERROR_LIMITS = (1e-6, 1e3)
+#: Drawn values are clipped to this range, just outside the window, so that exact zeros (q = 0)
+#: stay finite on a log axis and leave the window cleanly, and nothing huge reaches the renderer.
+DRAWN = (1e-7, 1e4)
 #: α·a² within this of 1 counts as 1 (a slider value is not exactly 1/a²).
 EDGE = 1e-9
 #: One colour per estimator, shared with the notebook's figures.
@@ -62,7 +64,7 @@ def errors(alpha, n_steps, a, y0):
     }
 
 
-def gradients_dashboard(alpha=0.24, n_steps=60, a=2.0):
+def gradients_dashboard(alpha=0.24, n_steps=100, a=2.0):
     """Sliders α, N and a; the three errors against n on a log scale, with the peak n*.
     Default α = 0.24, a = 2 (q = −0.92): the unrolled error climbs ~12 steps, the implicit falls."""
     y0 = data.original_problem().y0_inversion

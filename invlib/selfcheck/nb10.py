@@ -17,7 +17,7 @@ from . import Feedback, as_count, as_number, check_number, exercise, learner_res
 def class_medians():
     """The class-median templates of exercise 1: row k the pixel-wise median of class k's training images."""
     digits = data.digits()
-    return np.stack([np.median(digits.X_train[digits.y_train == k], axis=0) for k in range(10)])
+    return np.stack([np.median(digits.X_train[digits.labels_train == k], axis=0) for k in range(10)])
 
 
 def expected_stability_limit():
@@ -97,13 +97,14 @@ ONE_STEP_ALPHA, ONE_STEP_N = 0.001, 1
 
 def _one_step_counts():
     digits = data.digits()
-    W, X, y = templates.class_examples(digits.X_train, digits.y_train)[0], digits.X_train, digits.y_train
-    right = int(np.sum(templates.predict(W, X, ONE_STEP_ALPHA, ONE_STEP_N) == y))
-    right_20 = int(np.sum(templates.predict(W, X, digits.alpha, digits.n_steps) == y))
+    X, labels = digits.X_train, digits.labels_train
+    W = templates.class_examples(X, labels)[0]
+    right = int(np.sum(templates.predict(W, X, ONE_STEP_ALPHA, ONE_STEP_N) == labels))
+    right_20 = int(np.sum(templates.predict(W, X, digits.alpha, digits.n_steps) == labels))
     right_test = int(np.sum(templates.predict(W, digits.X_test, ONE_STEP_ALPHA, ONE_STEP_N)
-                            == digits.y_test))
-    right_means = int(np.sum(templates.predict(digits.W_means, X, ONE_STEP_ALPHA, ONE_STEP_N) == y))
-    return right, right_20, y.size, right_test / digits.y_test.size, right_means / y.size
+                            == digits.labels_test))
+    right_means = int(np.sum(templates.predict(digits.W_means, X, ONE_STEP_ALPHA, ONE_STEP_N) == labels))
+    return right, right_20, labels.size, right_test / digits.labels_test.size, right_means / labels.size
 
 
 def expected_one_step_accuracy():

@@ -1,5 +1,5 @@
 """Self-checks for notebook 11: the code of the mean training image, where the walk from a 3 to an
-8 switches class, how many test images the trained templates rebuild better, and (code) the
+8 switches class with the class-mean templates, how many test images the trained templates rebuild better, and (code) the
 round trip x → z_N → Wᵀz_N, tried on images it has not seen. The expected values come from
 invlib.templates on invlib.data.digits(), as in the lesson.
 """
@@ -16,7 +16,7 @@ ALPHA, N_STEPS = data.Digits.alpha, data.Digits.n_steps
 def _setup():
     """The test images, their labels, the class means and the trained templates."""
     digits = data.digits()
-    return digits.X_test, digits.y_test, digits.W_means, digits.W_trained
+    return digits.X_test, digits.labels_test, digits.W_means, digits.W_trained
 
 
 # --- Exercise 1: the code of the mean training image ---
@@ -24,8 +24,8 @@ def _setup():
 
 def class_shares():
     """The code of exercise 1: z_k = m_k/m, the share of class k among the m training images."""
-    y_train = data.digits().y_train
-    return np.bincount(y_train, minlength=10) / y_train.size
+    labels_train = data.digits().labels_train
+    return np.bincount(labels_train, minlength=10) / labels_train.size
 
 
 @exercise
@@ -76,16 +76,17 @@ def check_average_code(answer):
 
 def walk_ends():
     """The test rows of the walk: the first 3 and the first 8 that both template sets get right."""
-    X_test, y_test, W_means, W_trained = _setup()
-    right = np.ones(y_test.size, dtype=bool)
+    X_test, labels_test, W_means, W_trained = _setup()
+    right = np.ones(labels_test.size, dtype=bool)
     for W in (W_means, W_trained):
-        right &= templates.predict(W, X_test, ALPHA, N_STEPS) == y_test
-    return (int(np.flatnonzero((y_test == 3) & right)[0]),
-            int(np.flatnonzero((y_test == 8) & right)[0]))
+        right &= templates.predict(W, X_test, ALPHA, N_STEPS) == labels_test
+    return (int(np.flatnonzero((labels_test == 3) & right)[0]),
+            int(np.flatnonzero((labels_test == 8) & right)[0]))
 
 
 def switch_point(W):
-    """η* with z₃(η*) = z₈(η*) on the walk z(η) = (1 − η) z_A + η z_B: η* = ℓ_A/(ℓ_A − ℓ_B), ℓ = z₃ − z₈."""
+    """η* with z₃(η*) = z₈(η*) on the walk z(η) = (1 − η) z_A + η z_B between the codes under W:
+    η* = ℓ_A/(ℓ_A − ℓ_B), ℓ = z₃ − z₈."""
     X_test, _, _, _ = _setup()
     three, eight = walk_ends()
     z_a = templates.invert(W, X_test[three], ALPHA, N_STEPS)
@@ -95,13 +96,13 @@ def switch_point(W):
 
 
 def expected_switch_point():
-    """η* for the trained templates (about 0.542)."""
-    return switch_point(_setup()[3])
+    """η* for the class-mean templates (about 0.620; section 4's trained templates give 0.542)."""
+    return switch_point(_setup()[2])
 
 
 @exercise
 def check_switch_point(answer):
-    """Exercise 2: the η at which the walk's predicted class switches from 3 to 8 (trained)."""
+    """Exercise 2: the η at which the walk's predicted class switches from 3 to 8 (class means)."""
     expected = expected_switch_point()
     value = as_number(answer, "η*")
     if isinstance(value, Feedback):
@@ -113,8 +114,9 @@ def check_switch_point(answer):
         (0.5, "η = 1/2 would be right only if the 3 were as sure of being a 3 as the 8 is of "
               "being an 8. Solve z₃(η) = z₈(η) with z(η) = (1 − η) z_A + η z_B."),
         (1.0 - expected, "That is the distance from the 8's end; η counts from the 3 (η = 0)."),
-        (switch_point(_setup()[2]), "That is η* for the class-mean templates; the exercise "
-                                    "walks between the trained templates' codes."),
+        (switch_point(_setup()[3]), "That is η* for the trained templates, the walk of "
+                                    "section 4; the exercise takes the codes under the class "
+                                    "means, W_means."),
     ]
     return check_number(value, expected, "η*", rtol=0.0, atol=5e-4, hints=hints)
 
@@ -139,22 +141,22 @@ def rebuilt_better(n_steps=N_STEPS):
 @exercise
 def check_better_rebuilt(answer):
     """Exercise 3: the test images the trained templates rebuild better after N = 20 (421)."""
-    _, y_test, _, _ = _setup()
+    _, labels_test, _, _ = _setup()
     expected = rebuilt_better()
     value = as_number(answer, "the count")
     if isinstance(value, Feedback):
         return value
     if not float(value).is_integer():
-        if abs(value - expected / y_test.size) < 1e-3:
+        if abs(value - expected / labels_test.size) < 1e-3:
             return Feedback(False, f"That is the fraction; the exercise asks for the number of "
-                                   f"images ({expected} of {y_test.size}).")
+                                   f"images ({expected} of {labels_test.size}).")
         return Feedback(False, f"Count images: a whole number, got {value!r}.")
     n = int(value)
     if n == expected:
-        return Feedback(True, f"{n} of {y_test.size}: after 20 steps the trained templates rebuild "
+        return Feedback(True, f"{n} of {labels_test.size}: after 20 steps the trained templates rebuild "
                               "almost every test image more closely, although they were trained "
                               "to classify, not to rebuild.")
-    if n == y_test.size - expected:
+    if n == labels_test.size - expected:
         return Feedback(False, "That counts the images the class means rebuild better: compare "
                                "the other way round.")
     if n == rebuilt_better(None):

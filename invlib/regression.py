@@ -1,7 +1,7 @@
 """Straight lines fitted to noisy pairs (xᵢ, yᵢ), in both directions (notebooks 04, 05).
 
 Training the line through its inversion fits, for N → ∞, the least-squares line of y on x
-(inverse regression: â = 1/s, b̂ = −d/s); the classical fit is x on y, then inverted. Each
+(inverse regression: the model's slope 1/s, offset −d/s); the classical fit is x on y (â, b̂), then inverted. Each
 function takes one data set (1-d arrays: floats back) or many (shape (..., m): arrays back),
 fitting along the last axis.
 """
@@ -65,7 +65,7 @@ def regression_floor(x, y):
 
 
 def slope_limits(a, noise, var_y, noise_in="x"):
-    """The fits' slopes â for m → ∞, (trained, classical): noise in x gives (a + σ²/(aV), a), noise in y (a, aV/(V + σ²))."""
+    """The fitted model slopes for m → ∞, (trained 1/s, classical â): noise in x gives (a + σ²/(aV), a), noise in y (a, aV/(V + σ²))."""
     a = _validate.real_number(a, "a")
     if a == 0:
         raise ValueError("a must not be 0: a flat line x = b says nothing about y")

@@ -86,7 +86,7 @@ def walk_ends():
 
 def switch_point(W):
     """η* with z₃(η*) = z₈(η*) on the walk z(η) = (1 − η) z_A + η z_B between the codes under W:
-    η* = ℓ_A/(ℓ_A − ℓ_B), ℓ = z₃ − z₈."""
+    η* = ζ_A/(ζ_A − ζ_B), ζ = z₃ − z₈."""
     X_test, _, _, _ = _setup()
     three, eight = walk_ends()
     z_a = templates.invert(W, X_test[three], ALPHA, N_STEPS)

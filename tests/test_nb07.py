@@ -274,72 +274,78 @@ def test_best_momentum_for_one_curvature_beats_every_other():
         assert np.all(rho[below] > rho_edge) and np.allclose(rho[above], np.sqrt(mus[above]))
 
 
-# --- exercise 5: one step of the heavy ball's tangent, written by the learner -----------------
+# --- exercise 5: one heavy-ball step for a·tanh(y) + b, written by the learner ----------------
 
-def heavy_ball_tangent_step(g, g_dot, velocity_dot, theta, x, alpha, mu):
+def heavy_ball_step(g, velocity, theta, x, alpha, mu):
     """The solution the notebook hides."""
     a, b = theta
-    L_yy = 2 * a**2
-    L_ytheta = np.array([-2 * x + 4 * a * g + 2 * b, 2 * a])
-    velocity_dot = mu * velocity_dot - alpha * (L_yy * g_dot + L_ytheta)
-    return g_dot + velocity_dot, velocity_dot
+    L_y = -2 * a * (1 - np.tanh(g) ** 2) * (x - a * np.tanh(g) - b)
+    velocity = mu * velocity - alpha * L_y
+    return g + velocity, velocity
 
 
-def test_heavy_ball_tangent_solution_is_correct():
-    feedback = nb07.check_heavy_ball_tangent(heavy_ball_tangent_step)
-    assert feedback and "agree with invlib.unroll" in feedback.message
+def test_heavy_ball_step_solution_is_correct():
+    feedback = nb07.check_heavy_ball_step(heavy_ball_step)
+    assert feedback and "agree with invlib.invert" in feedback.message
 
 
-def test_the_solutions_second_derivatives_are_sympys():
-    """∂²L/∂y² and ∂²L/∂y∂θ of L = (x − a·y − b)², as the solution writes them, from sympy."""
+def test_the_solutions_derivative_is_sympys():
+    """∂L/∂y of L = (x − a·tanh y − b)², as the solution writes it, from sympy and from the
+    check's model."""
     a, b, x, y = sympy.symbols("a b x y")
-    L = (x - a * y - b) ** 2
-    assert sympy.simplify(sympy.diff(L, y, 2) - 2 * a**2) == 0
-    assert sympy.simplify(sympy.diff(L, y, a) - (-2 * x + 4 * a * y + 2 * b)) == 0
-    assert sympy.simplify(sympy.diff(L, y, b) - 2 * a) == 0
+    L = (x - a * sympy.tanh(y) - b) ** 2
+    written = -2 * a * (1 - sympy.tanh(y) ** 2) * (x - a * sympy.tanh(y) - b)
+    assert sympy.simplify(sympy.diff(L, y) - written) == 0
+    model = nb07.tanh_model()
+    for theta, x_value, g0, *_ in nb07.STEP_CASES:
+        assert np.isclose(invlib.inner_gradient(model, theta, x_value, g0),
+                          float(written.subs({a: theta[0], b: theta[1], x: x_value, y: g0})))
 
 
-def test_heavy_ball_tangent_agrees_with_finite_differences_in_the_checks_settings():
-    """The check's reference, invlib.unroll_path, against finite differences of invlib.invert."""
+def test_the_checks_reference_is_the_heavy_ball():
+    """invlib.invert with momentum, the check's reference, takes v ← μv − α∂L/∂y, g ← g + v, and
+    each case converges towards y* = artanh((x − b)/a) without diverging."""
+    model = nb07.tanh_model()
     for case in nb07.STEP_CASES:
         theta, x, g0, alpha, mu, n_steps = case
-        tangents = nb07._run_tangents(heavy_ball_tangent_step, case)
-        np.testing.assert_allclose(
-            tangents, invlib.unroll_path(LINE, theta, x, g0, alpha, n_steps, momentum=mu)[1],
-            atol=1e-12)
-        finite = invlib.finite_difference(
-            lambda th: invlib.invert(LINE, th, x, g0, alpha, n_steps, momentum=mu).y,
-            np.array(theta))
-        np.testing.assert_allclose(tangents[-1], finite, rtol=1e-6, atol=1e-8)
+        path = nb07._run_steps(heavy_ball_step, case)
+        result = invlib.invert(model, theta, x, g0, alpha, n_steps, momentum=mu)
+        np.testing.assert_allclose(path, result.path, atol=1e-12)
+        y_star = np.arctanh((x - theta[1]) / theta[0])
+        long = invlib.invert(model, theta, x, g0, alpha, 400, momentum=mu)
+        assert abs(long.y - y_star) < 1e-8 and abs(path[-1] - y_star) < abs(g0 - y_star)
 
 
-@pytest.mark.parametrize("wrong, says", [(wrong, message[:30]) for wrong, message in nb07.WRONG_TANGENTS] + [
-    (lambda g, g_dot, v_dot, theta, x, alpha, mu: (g_dot * 1.01 + 1, v_dot), "Check ∂²L/∂y²"),
-    (lambda g, g_dot, v_dot, theta, x, alpha, mu: 3.0, "Return a pair"),
-    (lambda g, g_dot, v_dot, theta, x, alpha, mu: (1.0, 2.0), "Return a pair"),
-    (lambda g, g_dot, v_dot, theta, x, alpha, mu: (g_dot * np.nan, v_dot), "not finite"),
-    (lambda g, g_dot, v_dot, theta, x, alpha, mu: 1 / 0, "ZeroDivisionError"),
+@pytest.mark.parametrize("wrong, says", [(wrong, message[:30]) for wrong, message in nb07.WRONG_STEPS] + [
+    (lambda g, v, theta, x, alpha, mu: (g * 1.01 + 1, v), "Check ∂L/∂y"),
+    (lambda g, v, theta, x, alpha, mu: 3.0, "Return a pair"),
+    (lambda g, v, theta, x, alpha, mu: ([1.0, 2.0], 2.0), "Return a pair"),
+    (lambda g, v, theta, x, alpha, mu: (g * np.nan, v), "not finite"),
+    (lambda g, v, theta, x, alpha, mu: 1 / 0, "ZeroDivisionError"),
     (3.0, "pass the function itself"),
 ])
-def test_heavy_ball_tangent_mistakes_are_named(wrong, says):
-    feedback = nb07.check_heavy_ball_tangent(wrong)
+def test_heavy_ball_step_mistakes_are_named(wrong, says):
+    feedback = nb07.check_heavy_ball_step(wrong)
     assert not feedback and says in feedback.message, feedback.message
 
 
-def test_heavy_ball_tangent_mistakes_differ_from_the_solution():
-    """Each slip the check names gives other tangents than the right step, in some setting."""
-    for wrong, _ in nb07.WRONG_TANGENTS:
-        assert any(not np.allclose(nb07._run_tangents(wrong, case),
-                                   nb07._run_tangents(heavy_ball_tangent_step, case))
-                   for case in nb07.STEP_CASES)
+def test_heavy_ball_step_mistakes_differ_from_the_solution_and_each_other():
+    """Each slip the check names gives other iterates than the right step, and than every
+    other slip, in some setting (so each message is reachable)."""
+    steps = [heavy_ball_step] + [wrong for wrong, _ in nb07.WRONG_STEPS]
+    for i, one in enumerate(steps):
+        for other in steps[i + 1:]:
+            assert any(not np.allclose(nb07._run_steps(one, case), nb07._run_steps(other, case))
+                       for case in nb07.STEP_CASES)
 
 
-def test_heavy_ball_tangent_stub_is_not_yet():
-    def stub(g, g_dot, velocity_dot, theta, x, alpha, mu):
-        g_dot_next, velocity_dot_next = None, None
-        return g_dot_next, velocity_dot_next
+def test_heavy_ball_step_stub_is_not_yet():
+    def stub(g, velocity, theta, x, alpha, mu):
+        a, b = theta
+        g_next, velocity_next = None, None
+        return g_next, velocity_next
 
-    assert repr(nb07.check_heavy_ball_tangent(stub)) == "Not yet: " + selfcheck.NO_ANSWER
+    assert repr(nb07.check_heavy_ball_step(stub)) == "Not yet: " + selfcheck.NO_ANSWER
 
 
 # The answers the hidden solutions give, as (check, arguments); tests/test_solutions.py
@@ -349,5 +355,5 @@ SOLUTIONS = [
     (nb07.check_plain_rate, (0.8,)),
     (nb07.check_polyak_momentum, (0.25,)),
     (nb07.check_nesterov_limit, (2 / 11,)),
-    (nb07.check_heavy_ball_tangent, (heavy_ball_tangent_step,)),
+    (nb07.check_heavy_ball_step, (heavy_ball_step,)),
 ]

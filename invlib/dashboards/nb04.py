@@ -121,7 +121,7 @@ def training_dashboard(alpha=0.05, beta=0.005, n_steps=20, noise=0.0, n_epochs=1
 
     controls = {
         "alpha": widgets.float_slider("inner step α", *ALPHA_RANGE, 0.005, alpha),
-        "beta": widgets.float_slider("outer rate β", *BETA_RANGE, 0.001, beta,
+        "beta": widgets.float_slider("learning rate β", *BETA_RANGE, 0.001, beta,
                                      readout_format=".3f"),
         "n_steps": widgets.int_slider("unrolled steps N", *STEPS_RANGE, n_steps),
         "noise": widgets.float_slider("noise σ", *NOISE_RANGE, 0.05, noise),

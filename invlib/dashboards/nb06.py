@@ -96,16 +96,16 @@ def regularisation_dashboard(noise=0.01, n_steps=12, log_gamma=-1.7, alpha_fract
     figure.suptitle(" ", fontsize=9)  # keeps room at the top for the moving text below
     info = figure.text(0.5, 0.985, "", ha="center", va="top", fontsize=9)
 
-    def solution(phi, c):  # the filtered inverse, in the coordinates vⱼᵀy
-        return phi * c / singular_values
+    def solution(phi, x_coefficients):  # the filtered inverse, in the coordinates vⱼᵀy
+        return phi * x_coefficients / singular_values
 
     def update(noise, n_steps, log_gamma, alpha_fraction):
-        c = clean + noise * noise_part
-        x = U @ c
+        x_coefficients = clean + noise * noise_part  # the uⱼᵀx
+        x = U @ x_coefficients
         delta = noise * np.linalg.norm(epsilon)
         gamma = 10.0**log_gamma
         observed.set_data(xi, np.clip(x, *Y_CLIP))
-        y_gamma = solution(linear.tikhonov_filter(singular_values, gamma), c)
+        y_gamma = solution(linear.tikhonov_filter(singular_values, gamma), x_coefficients)
         tikhonov_line.set_data(xi, np.clip(Vt.T @ y_gamma, *Y_CLIP))
         tikhonov_error = np.linalg.norm(y_gamma - y_coefficients)
         tikhonov_level.set_ydata([np.clip(tikhonov_error, *ERROR_CLIP)] * 2)
@@ -117,16 +117,16 @@ def regularisation_dashboard(noise=0.01, n_steps=12, log_gamma=-1.7, alpha_fract
             artist.set_visible(not hidden)
         if not hidden:
             alpha = alpha_fraction * limit
-            g_n = solution(linear.landweber_filter(singular_values, alpha, n_steps), c)
+            g_n = solution(linear.landweber_filter(singular_values, alpha, n_steps), x_coefficients)
             landweber_line.set_data(xi, np.clip(Vt.T @ g_n, *Y_CLIP))
-            errors = [np.linalg.norm(solution(linear.landweber_filter(singular_values, alpha, n), c)
+            errors = [np.linalg.norm(solution(linear.landweber_filter(singular_values, alpha, n), x_coefficients)
                                      - y_coefficients) for n in CURVE_STEPS]
             curve.set_data(CURVE_STEPS, np.clip(errors, *ERROR_CLIP))
             error = np.linalg.norm(g_n - y_coefficients)
             marker.set_data([n_steps], [np.clip(error, *ERROR_CLIP)])
             # ‖r‖ = ‖x − K g_n‖ = ‖(1 − φⱼ) uⱼᵀx‖
             residual = lambda n: np.linalg.norm(
-                (1.0 - linear.landweber_filter(singular_values, alpha, n)) * c)
+                (1.0 - linear.landweber_filter(singular_values, alpha, n)) * x_coefficients)
             stop = first_stop(residual, TAU * delta, STEPS_RANGE[1]) if delta > 0 else None
             stop_line.set_xdata([stop or 1.0] * 2)
             stop_line.set_visible(stop is not None and stop >= 1)

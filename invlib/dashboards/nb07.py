@@ -19,7 +19,7 @@ EDGE = 1e-9
 
 #: The dashboard's problem: invert x = 0 for f(y) = a·(y − 2), so y* = 2 for every a,
 #: from the original's seeded start y0 ≈ −2.509.
-Y_STAR, X = 2.0, 0.0
+Y_STAR, OBSERVATION = 2.0, 0.0
 #: The fixed windows: iterates over n, and errors over n (log scale).
 G_LIMITS = (-6.0, 10.0)
 ERROR_LIMITS = (1e-14, 1e3)
@@ -59,7 +59,7 @@ def _path(theta, y0, alpha, n_steps, momentum):
     model = Line()
     while True:
         try:
-            return inversion.invert(model, theta, X, y0, alpha, n_steps, momentum=momentum).path
+            return inversion.invert(model, theta, OBSERVATION, y0, alpha, n_steps, momentum=momentum).path
         except DivergenceError:
             n_steps //= 2
             if n_steps == 0:

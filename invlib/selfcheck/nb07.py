@@ -6,8 +6,8 @@ plain step α = 2/(c_min + c_max) = 0.1, its worst rate (κ − 1)/(κ + 1) = 0.
 momentum μ = ((√κ − 1)/(√κ + 1))² = 0.25 (with α = 4/(√c_max + √c_min)² = 0.125, rate 0.5).
 Exercise 4: the stability limit of look-ahead momentum with μ = 0.6 at a = 2 (converging below,
 diverging above): αc = 2(1 + μ)/(1 + 2μ) with c = 8, α = 2/11 ≈ 0.1818. Exercise 5 (code): one
-step of the heavy ball's tangent for the line, run against invlib.unroll_path. A wrong answer that matches a common mistake is told
-which mistake; any other is told what it would do (its rate, or divergence).
+heavy-ball step for f = a·tanh(y) + b, run against invlib.invert. A wrong answer that matches a
+common mistake is told which mistake; any other is told what it would do (its rate, or divergence).
 """
 
 import math
@@ -15,7 +15,7 @@ import math
 import numpy as np
 
 from .. import inversion, rates
-from ..models import Line
+from ..models import SympyModel
 from . import NO_ANSWER, Feedback, as_number, check_number, exercise
 
 #: The range of slopes exercises 1–3 ask about, and what follows from it.
@@ -188,129 +188,120 @@ def check_nesterov_limit(answer):
     return _check(answer, NESTEROV_LIMIT, "α", hints, explain, rtol=1e-3)
 
 
-#: Exercise 5: the settings the learner's tangent step is run on (not those of the notebook).
+#: Exercise 5: the settings the learner's heavy-ball step is run on (not those of the notebook).
 STEP_CASES = [  # (θ, x, g₀, α, μ, N)
-    ((1.3, 0.7), -0.4, 1.9, 0.07, 0.55, 8),
-    ((0.6, -1.1), 2.5, -3.0, 0.2, 0.8, 8),
+    ((1.5, 0.2), 0.9, -0.5, 0.15, 0.6, 8),
+    ((-0.8, 0.5), 0.1, 1.2, 0.3, 0.75, 8),
 ]
 
 
-def _tangent(L_yy, L_ytheta, new_velocity=True, momentum=True, sign=-1.0, curvature_term=True):
-    """A tangent step built from given second derivatives, right or with one slip."""
-    def step(g, g_dot, velocity_dot, theta, x, alpha, mu):
+def tanh_model():
+    """The saturating model f_θ(y) = a·tanh(y) + b of notebook 01 (section 6a)."""
+    import sympy  # here, so that importing the self-checks stays light
+
+    a, b, y = sympy.symbols("a b y")
+    return SympyModel(a * sympy.tanh(y) + b, latent="y", params=("a", "b"))
+
+
+def _step(factor=2.0, saturation=True, outer_a=True, sign=-1.0, momentum=True, carry="new"):
+    """A heavy-ball step for a·tanh(y) + b, right or with one slip."""
+    def step(g, velocity, theta, x, alpha, mu):
         a, b = theta
-        push = L_ytheta(a, b, x, g) + (L_yy(a) * g_dot if curvature_term else 0.0)
-        new = (mu * velocity_dot if momentum else 0.0) + sign * alpha * push
-        return g_dot + (new if new_velocity else velocity_dot), new
+        t = math.tanh(g)
+        L_y = -factor * (a if outer_a else 1.0) * (1 - t * t if saturation else 1.0) * (x - a * t - b)
+        new = (mu * velocity if momentum else 0.0) + sign * alpha * L_y
+        if carry == "old":           # g moved by the old step
+            return g + velocity, new
+        if carry == "gradient":      # the new step taken, but only its gradient part handed back
+            return g + new, sign * alpha * L_y
+        return g + new, new
     return step
 
 
-def _right_yy(a):
-    return 2.0 * a * a
-
-
-def _right_ytheta(a, b, x, g):
-    return np.array([-2.0 * x + 4.0 * a * g + 2.0 * b, 2.0 * a])
-
-
-#: Exercise 5: typical wrong tangent steps, and what each one got wrong.
-WRONG_TANGENTS = [
-    (_tangent(lambda a: a * a, _right_ytheta),
-     "∂²L/∂y² is 2a², not a²: ∂L/∂y = −2a(x − a·y − b), and differentiating once more in y "
-     "gives 2a²."),
-    (_tangent(_right_yy, lambda a, b, x, g: np.array([-2.0 * (x - a * g - b), 2.0 * a])),
-     "∂²L/∂y∂a misses a term: a appears twice in ∂L/∂y = −2a(x − a·y − b), so the product rule "
-     "gives −2(x − a·y − b) + 2a·y = −2x + 4a·y + 2b."),
-    (_tangent(_right_yy, lambda a, b, x, g: np.array([2.0 * a * g, 2.0 * a])),
-     "∂²L/∂y∂a misses a term: you differentiated only the a inside the bracket; the product rule "
-     "on −2a(x − a·y − b) also gives −2(x − a·y − b). In all: −2x + 4a·y + 2b."),
-    (_tangent(_right_yy, lambda a, b, x, g: np.array([-2.0 * x + 4.0 * a * g + 2.0 * b, -2.0 * a])),
-     "Wrong sign in ∂²L/∂y∂b: ∂L/∂y = −2a(x − a·y − b) contains −b, so ∂/∂b gives +2a."),
-    (_tangent(_right_yy, lambda a, b, x, g: np.array([-2.0 * x + 4.0 * a * g + 2.0 * b, 2.0 * a]),
-              curvature_term=False),
-     "You left out ∂²L/∂y² · ġ_n: the point g_n where the slope is taken depends on θ too, so "
-     "the chain rule adds ∂²L/∂y²(g_n) · ġ_n."),
-    (_tangent(_right_yy, _right_ytheta, momentum=False),
-     "You forgot the momentum of the tangent: Δġ_{n+1} = μ·Δġ_n − α(…), just as the step keeps "
-     "μ·Δg_n."),
-    (_tangent(_right_yy, _right_ytheta, new_velocity=False),
-     "ġ_{n+1} = ġ_n + Δġ_{n+1} uses the NEW tangent step, as g_{n+1} = g_n + Δg_{n+1} does; you "
-     "added the old one, Δġ_n."),
-    (_tangent(_right_yy, _right_ytheta, sign=+1.0),
-     "Wrong sign on the α term: the step subtracts α·∂L/∂y, so its tangent subtracts "
-     "α(∂²L/∂y² ġ_n + ∂²L/∂y∂θ)."),
+#: Exercise 5: typical wrong heavy-ball steps, and what each one got wrong.
+WRONG_STEPS = [
+    (_step(factor=1.0),
+     "∂L/∂y misses the factor 2 of the square: L = (x − a·tanh y − b)² gives "
+     "∂L/∂y = −2(x − a·tanh y − b)·∂f/∂y."),
+    (_step(saturation=False),
+     "∂L/∂y misses the derivative of tanh: ∂f/∂y = a(1 − tanh²y), not a."),
+    (_step(outer_a=False),
+     "∂L/∂y misses the factor a: ∂f/∂y = a(1 − tanh²y)."),
+    (_step(sign=+1.0),
+     "Wrong sign: the step goes downhill, Δg_{n+1} = μ·Δg_n − α·∂L/∂y, with "
+     "∂L/∂y = −2a(1 − tanh²y)(x − a·tanh y − b)."),
+    (_step(momentum=False),
+     "You forgot the momentum: Δg_{n+1} = μ·Δg_n − α·∂L/∂y keeps μ times the last step."),
+    (_step(carry="old"),
+     "g_{n+1} = g_n + Δg_{n+1} moves by the NEW step; you moved g by the old one, Δg_n."),
+    (_step(carry="gradient"),
+     "Hand back the whole new step Δg_{n+1} = μ·Δg_n − α·∂L/∂y: you handed back only "
+     "−α·∂L/∂y, so the velocity is not carried and the momentum never builds up."),
 ]
 
 
-def _as_pair(result):
-    """The learner's (ġ_{n+1}, Δġ_{n+1}) as two arrays of shape (2,), or a Feedback."""
-    shape = "Return a pair (ġ_{n+1}, Δġ_{n+1}), each with two numbers (∂/∂a, ∂/∂b)."
+def _as_number_pair(result):
+    """The learner's (g_{n+1}, Δg_{n+1}) as two floats, None for the stub, or a Feedback."""
+    shape = "Return a pair (g_{n+1}, Δg_{n+1}) of two numbers."
     try:
-        g_dot, velocity_dot = result
+        g, velocity = result
     except (TypeError, ValueError):
         return Feedback(False, shape)
-    if g_dot is None or velocity_dot is None:
+    if g is None or velocity is None:
         return None
     try:
-        pair = np.asarray(g_dot, dtype=float), np.asarray(velocity_dot, dtype=float)
+        pair = float(np.asarray(g, dtype=float).item()), float(np.asarray(velocity, dtype=float).item())
     except (TypeError, ValueError):
         return Feedback(False, shape)
-    if any(part.shape != (2,) for part in pair):
-        return Feedback(False, shape)
-    if not all(np.all(np.isfinite(part)) for part in pair):
+    if not all(math.isfinite(value) for value in pair):
         return Feedback(False, "your step returned a number that is not finite (nan or inf).")
     return pair
 
 
-def _run_tangents(step, case):
-    """ġ₀ … ġ_N of `step` along the heavy-ball steps of one case (ġ₀ = Δġ₀ = 0); None if the
-    step returned None, a Feedback if it returned something else than a pair of tangents."""
+def _run_steps(step, case):
+    """g₀ … g_N of `step` from g₀ with Δg₀ = 0; None if the step returned None, a Feedback if
+    it returned something else than a pair of numbers."""
     theta, x, g0, alpha, mu, n_steps = case
-    model = Line()
     g, velocity = g0, 0.0
-    g_dot, velocity_dot = np.zeros(2), np.zeros(2)
-    path = [g_dot]
+    path = [g]
     for _ in range(n_steps):
-        pair = _as_pair(step(g, g_dot.copy(), velocity_dot.copy(), theta, x, alpha, mu))
+        pair = _as_number_pair(step(g, velocity, theta, x, alpha, mu))
         if pair is None or isinstance(pair, Feedback):
             return pair
-        g_dot, velocity_dot = pair
-        velocity = mu * velocity - alpha * float(inversion.inner_gradient(model, theta, x, g))
-        g = g + velocity
-        path.append(g_dot)
+        g, velocity = pair
+        path.append(g)
     return np.array(path)
 
 
 @exercise
-def check_heavy_ball_tangent(heavy_ball_tangent_step):
-    """Exercise 5: one step of the heavy ball's tangent for the line, with ∂²L/∂y² = 2a² and
-    ∂²L/∂y∂θ = (−2x + 4a·g_n + 2b, 2a): Δġ_{n+1} = μΔġ_n − α(∂²L/∂y² ġ_n + ∂²L/∂y∂θ),
-    ġ_{n+1} = ġ_n + Δġ_{n+1}; run N steps and compared with invlib.unroll_path(..., momentum=μ)
+def check_heavy_ball_step(heavy_ball_step):
+    """Exercise 5: one heavy-ball step for f = a·tanh(y) + b, with
+    ∂L/∂y = −2a(1 − tanh²g_n)(x − a·tanh g_n − b): Δg_{n+1} = μΔg_n − α∂L/∂y,
+    g_{n+1} = g_n + Δg_{n+1}; run N steps and compared with invlib.invert(..., momentum=μ)
     on settings the notebook does not use."""
-    if not callable(heavy_ball_tangent_step):
-        return Feedback(False, "pass the function itself: "
-                               "check_heavy_ball_tangent(heavy_ball_tangent_step).")
+    if not callable(heavy_ball_step):
+        return Feedback(False, "pass the function itself: check_heavy_ball_step(heavy_ball_step).")
+    model = tanh_model()
     for case in STEP_CASES:
         theta, x, g0, alpha, mu, n_steps = case
         try:
-            path = _run_tangents(heavy_ball_tangent_step, case)
+            path = _run_steps(heavy_ball_step, case)
         except Exception as error:  # the learner's code: say what it raised
             return Feedback(False, f"your function raised {type(error).__name__}: {error}")
         if path is None:
             return Feedback(False, NO_ANSWER)  # the stub as committed: nothing to check yet
         if isinstance(path, Feedback):
             return path
-        expected = inversion.unroll_path(Line(), theta, x, g0, alpha, n_steps, momentum=mu)[1]
+        expected = inversion.invert(model, theta, x, g0, alpha, n_steps, momentum=mu).path
         if np.allclose(path, expected, rtol=1e-9, atol=1e-12):
             continue
-        for wrong, explanation in WRONG_TANGENTS:
-            if np.allclose(path, _run_tangents(wrong, case), rtol=1e-9, atol=1e-12):
+        for wrong, explanation in WRONG_STEPS:
+            if np.allclose(path, _run_steps(wrong, case), rtol=1e-9, atol=1e-12):
                 return Feedback(False, explanation)
-        first = int(np.argmax(np.any(~np.isclose(path, expected, rtol=1e-9, atol=1e-12), axis=1)))
+        first = int(np.argmax(~np.isclose(path, expected, rtol=1e-9, atol=1e-12)))
         return Feedback(False, f"With θ = {theta}, x = {x}, g₀ = {g0}, α = {alpha}, μ = {mu} "
-                               f"your step {first} gives ġ = ({path[first][0]:.6g}, "
-                               f"{path[first][1]:.6g}), invlib.unroll ({expected[first][0]:.6g}, "
-                               f"{expected[first][1]:.6g}). Check ∂²L/∂y² and ∂²L/∂y∂θ of "
-                               "L = (x − a·y − b)² at y = g_n, then section 2's recursion.")
-    return Feedback(True, f"your tangents agree with invlib.unroll(..., momentum=μ) at every step, "
+                               f"your step {first} gives g = {path[first]:.6g}, invlib.invert "
+                               f"{expected[first]:.6g}. Check ∂L/∂y of "
+                               "L = (x − a·tanh y − b)² at y = g_n, then the heavy-ball step.")
+    return Feedback(True, f"your steps agree with invlib.invert(..., momentum=μ) at every step, "
                           f"in {len(STEP_CASES)} settings you have not seen.")

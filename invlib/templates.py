@@ -397,7 +397,7 @@ def train(W0, X, labels, alpha, beta, n_steps, n_epochs, momentum=0.0):
             if not (_validate.is_finite(loss) and np.all(np.isfinite(gradient))
                     and _validate.is_finite(W)):
                 raise DivergenceError(
-                    f"training diverged at epoch {epoch}: T = {loss:.3g}. The outer rate "
+                    f"training diverged at epoch {epoch}: T = {loss:.3g}. The outer learning rate "
                     f"beta = {beta:g} is too large, or the templates grew until alpha = "
                     f"{alpha:g} is no longer below 1/λ_max(WWᵀ). Reduce beta (or alpha)."
                 )

@@ -106,7 +106,7 @@ def _check_training(losses, thetas, beta, alpha):
     last = thetas[epoch - 1] if epoch else thetas[0]
     raise DivergenceError(
         f"training diverged at epoch {epoch} (last finite theta = {np.round(last, 4).tolist()}): "
-        f"the outer rate beta = {beta:g} is too large, or theta left the region where the "
+        f"the outer learning rate beta = {beta:g} is too large, or theta left the region where the "
         f"inner step alpha = {alpha:g} is stable (for the line: alpha < 1/a²). "
         "Reduce beta, or add bounds."
     )

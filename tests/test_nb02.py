@@ -231,75 +231,66 @@ def test_the_count_law_near_both_ends():
     assert np.isclose(np.log(1e3) / 0.04, 172.7, atol=0.05)
 
 
-# --- Exercise 5 (code): the slope and offset of the N-step prediction ----------------------
+# --- Exercise 5 (code): the offset of the N-step prediction -------------------------------
 
-def slope_and_offset(a, b, y0, alpha, n_steps):
-    """The solution: h(x) = s·x + d with s = (1 − q^N)/a, d = q^N·g₀ − (1 − q^N)·b/a."""
+def prediction_offset(a, b, y0, alpha, n_steps):
+    """The solution: d = q^N·g₀ − (1 − q^N)·b/a in h(x) = s·x + d."""
     q = 1 - 2 * alpha * a**2
-    slope = (1 - q**n_steps) / a
-    offset = q**n_steps * y0 - (1 - q**n_steps) * b / a
-    return slope, offset
+    return q**n_steps * y0 - (1 - q**n_steps) * b / a
 
 
-def test_slope_and_offset_solution_agrees_with_the_steps_on_arrays():
+def test_prediction_offset_solution_agrees_with_the_steps_on_arrays():
+    """With section 5's slope s = (1 − q^N)/a, s·x + d is N real steps at every x."""
     xs = np.linspace(-3.0, 3.0, 7)
     for a, b, y0, alpha, n in [(2.0, -4.0, 0.5, 0.05, 20), (1.3, 0.2, -1.0, 0.5, 7),
                                (2.0, -4.0, -2.5, 0.125, 3)]:
         steps = invlib.invert(invlib.Line(), (a, b), xs, y0, alpha, n).y
-        slope, offset = slope_and_offset(a, b, y0, alpha, n)
-        assert np.allclose(slope * xs + offset, steps, rtol=0, atol=1e-12)
+        slope = (1 - invlib.line.q(alpha, a) ** n) / a
+        assert np.allclose(slope * xs + prediction_offset(a, b, y0, alpha, n), steps,
+                           rtol=0, atol=1e-12)
 
 
-def test_slope_and_offset_right():
-    feedback = nb02.check_slope_offset(slope_and_offset)
+def test_prediction_offset_right():
+    feedback = nb02.check_offset(prediction_offset)
     assert feedback and "invlib.invert" in repr(feedback)
 
 
 def _by_taking_the_steps(a, b, y0, alpha, n_steps):
-    def h(x):
-        g = y0
-        for _ in range(n_steps):
-            g = g + 2 * alpha * a * (x - a * g - b)
-        return g
-    return h(1.0) - h(0.0), h(0.0)
+    g = y0
+    for _ in range(n_steps):  # from x = 0, where h(0) = d
+        g = g + 2 * alpha * a * (0.0 - a * g - b)
+    return g
 
 
-def test_slope_and_offset_by_taking_the_steps_is_right_too():
-    assert nb02.check_slope_offset(_by_taking_the_steps)
+def test_prediction_offset_by_taking_the_steps_is_right_too():
+    assert nb02.check_offset(_by_taking_the_steps)
 
 
 def _q(alpha, a):
     return 1 - 2 * alpha * a**2
 
 
-def _weights(q, n):
-    return 1 - q**n, q**n
-
-
 @pytest.mark.parametrize("wrong, says", [
-    (lambda a, b, y0, al, n: slope_and_offset(a, b, y0, al, n)[::-1], "swapped: return (slope, offset)"),
-    (lambda a, b, y0, al, n: slope_and_offset(a, b, y0, al, n + 1), "off by one"),
-    (lambda a, b, y0, al, n: slope_and_offset(a, b, y0, al / 2, n), "factor 2"),
-    (lambda a, b, y0, al, n: (1 / a, -b / a), "exact inverse"),
-    (lambda a, b, y0, al, n: (_weights(_q(al, a), n)[0] / a, _q(al, a) ** n * y0), "−(1 − q^N)·b/a"),
-    (lambda a, b, y0, al, n: (_weights(_q(al, a), n)[0] / a, -_weights(_q(al, a), n)[0] * b / a),
-     "misses the start"),
-    (lambda a, b, y0, al, n: (_weights(_q(al, a), n)[0] / a,
-                              _q(al, a) ** n * y0 + _weights(_q(al, a), n)[0] * b / a), "wrong sign"),
-    (lambda a, b, y0, al, n: (_weights(_q(al, a), n)[0] / a, -b / a), "offset of the exact inverse"),
-    (lambda a, b, y0, al, n: (_weights(_q(al, a), n)[0] / a,
-                              _weights(_q(al, a), n)[0] * y0 - _q(al, a) ** n * b / a), "weights are swapped"),
-    (lambda a, b, y0, al, n: (_weights(_q(al, a), n)[0] / a, 0.0), "the offset not yet"),
-    (lambda a, b, y0, al, n: (1.0, 0.0), "slope s is not right"),
-    (lambda a, b, y0, al, n: 1.0, "two numbers"),
-    (lambda a, b, y0, al, n: (1.0, 2.0, 3.0), "two numbers"),
-    (lambda a, b, y0, al, n: (None, None), "replace None"),
-    (lambda a, b, y0, al, n: (1.0, float("nan")), "not finite"),
+    (lambda a, b, y0, al, n: prediction_offset(a, b, y0, al, n + 1), "off by one"),
+    (lambda a, b, y0, al, n: prediction_offset(a, b, y0, al, n - 1), "off by one"),
+    (lambda a, b, y0, al, n: prediction_offset(a, b, y0, al / 2, n), "factor 2"),
+    (lambda a, b, y0, al, n: (1 - _q(al, a) ** n) / a, "that is the slope s"),
+    (lambda a, b, y0, al, n: _q(al, a) ** n * y0, "−(1 − q^N)·b/a"),
+    (lambda a, b, y0, al, n: -(1 - _q(al, a) ** n) * b / a, "misses the start"),
+    (lambda a, b, y0, al, n: _q(al, a) ** n * y0 + (1 - _q(al, a) ** n) * b / a, "wrong sign"),
+    (lambda a, b, y0, al, n: -b / a, "offset of the exact inverse"),
+    (lambda a, b, y0, al, n: (1 - _q(al, a) ** n) * y0 - _q(al, a) ** n * b / a,
+     "weights are swapped"),
+    (lambda a, b, y0, al, n: 0.0, "the offset is not right yet"),
+    (lambda a, b, y0, al, n: ((1 - _q(al, a) ** n) / a, prediction_offset(a, b, y0, al, n)),
+     "one number, the offset d"),
+    (lambda a, b, y0, al, n: None, "replace None"),
+    (lambda a, b, y0, al, n: float("nan"), "not finite"),
     (lambda a, b, y0, al, n: a / 0, "raised ZeroDivisionError"),
-    ("slope_and_offset", "the function itself"),
+    ("prediction_offset", "the function itself"),
 ])
-def test_slope_and_offset_wrong(wrong, says):
-    feedback = nb02.check_slope_offset(wrong)
+def test_prediction_offset_wrong(wrong, says):
+    feedback = nb02.check_offset(wrong)
     assert not feedback and says in repr(feedback), repr(feedback)
 
 
@@ -310,7 +301,7 @@ SOLUTIONS = [
     (nb02.check_q, (-0.8,)),
     (nb02.check_steps, (28,)),
     (nb02.check_converging_alphas, ([0.1, 0.25, 0.5, 0.8],)),
-    (nb02.check_slope_offset, (slope_and_offset,)),
+    (nb02.check_offset, (prediction_offset,)),
 ]
 
 

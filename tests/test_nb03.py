@@ -279,6 +279,19 @@ def test_numbers_the_prose_states():
     assert 2 * np.tanh(y_star) - 4 == pytest.approx(-3.0) and y_star == pytest.approx(0.549, abs=5e-4)
 
 
+def test_the_original_series_steps_section_10_states():
+    """Section 10: the original predicted with N = 20 steps but took the derivative through
+    10; notebook 04, which replays it, uses exactly these two numbers."""
+    import json
+    from pathlib import Path
+
+    assert invlib.data.original_problem().n_steps == 20
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "04-training-through-unrolled-steps.ipynb"
+    code = "".join("".join(cell["source"]) for cell in json.loads(notebook.read_text())["cells"]
+                   if cell["cell_type"] == "code")
+    assert "gradient_steps=10" in code  # its replay of the original's 10-step derivative
+
+
 def test_the_finite_difference_error_section_7_predicts():
     """Section 7: with Δθ = 10⁻⁶ the central difference of the line's path is within about 10⁻¹⁰
     of the exact tangents (truncation ~Δθ², rounding ~10⁻¹⁶/Δθ)."""

@@ -79,7 +79,7 @@ def check_valley_width(answer):
         (2 * root * a, "You multiplied by a. From a²(y − y*)² ≤ ℓ, dividing by a² and taking the "
                        "root gives |y − y*| ≤ √ℓ/a: a flat line (small a) gives a wide interval."),
         (2 * root / a**2, "You divided by a². Taking the square root of a²(y − y*)² ≤ ℓ gives "
-                          "|a|·|y − y*| ≤ √ℓ: the root of a² is a."),
+                          "|a|·|y − y*| ≤ √ℓ: the root of a² is |a|."),
         (2 * root, "That would be the width for a = 1. Here L = a²(y − y*)², so divide √ℓ by a."),
         (2 * (level / 2) ** 0.5 / a, "You used the curvature 2a² as the factor in front of "
                                    "(y − y*)². The loss is L = a²(y − y*)²; its curvature, the "

@@ -1,8 +1,9 @@
 """Self-checks for notebook 02, prediction as inversion.
 
 For the line f(y) = a·y + b every descent step multiplies the error by q = 1 − 2αa²:
-g_{n+1} − y* = q (g_n − y*). Exercise 5 asks for code: the slope s and offset d of the
-N-step prediction h(x) = s·x + d, tried at unseen settings against invlib.invert.
+g_{n+1} − y* = q (g_n − y*). Exercise 5 asks for code: the offset d of the N-step
+prediction h(x) = s·x + d (its slope s is given), tried at unseen settings against
+invlib.invert.
 """
 
 import math
@@ -136,7 +137,7 @@ def check_converging_alphas(answer):
 
 
 # --------------------------------------------------------------------------------------
-# Exercise 5 (code): the slope s and offset d of the N-step prediction h(x) = s·x + d
+# Exercise 5 (code): the offset d of the N-step prediction h(x) = s·x + d
 # --------------------------------------------------------------------------------------
 
 #: The settings (a, b, y0, α, N) the learner's function is tried at (q > 0, q < 0, N = 0, 1).
@@ -144,79 +145,64 @@ AFFINE_CASES = ((1.2, 0.4, -0.7, 0.1, 6), (0.9, -1.1, 2.5, 0.45, 9), (1.6, 2.0, 
                 (2.5, -0.5, 1.9, 0.05, 0), (0.7, 0.6, -3.0, 0.6, 15))
 
 
-def _pairs(rule):
-    """rule(a, b, y0, q, N) → (s, d) at every case, with q = 1 − 2αa²."""
+def _offsets(rule):
+    """rule(a, b, y0, q, N) → d at every case, with q = 1 − 2αa²."""
     return np.array([rule(a, b, y0, line.q(alpha, a), n) for a, b, y0, alpha, n in AFFINE_CASES])
 
 
 @exercise
-def check_slope_offset(function):
-    """Exercise 5: function(a, b, y0, alpha, n_steps) should give (s, d) = ((1 − q^N)/a, q^N·g₀ − (1 − q^N)·b/a)."""
+def check_offset(function):
+    """Exercise 5: function(a, b, y0, alpha, n_steps) should give d = q^N·g₀ − (1 − q^N)·b/a."""
     from .. import inversion
     from ..models import Line
 
     values = []
     for case in AFFINE_CASES:
-        value = learner_result(function, case, "two numbers, (slope, offset)",
-                               f" (at slope_and_offset{case})", shape=(2,))
+        value = learner_result(function, case, "one number, the offset d",
+                               f" (at prediction_offset{case})", shape=())
         if isinstance(value, Feedback):
             return value
-        values.append(value)
+        values.append(float(value))
     values = np.array(values)
-    right = []
-    for a, b, y0, alpha, n in AFFINE_CASES:  # h(0) = d and h(1) − h(0) = s, from N real steps
-        h0, h1 = inversion.invert(Line(), (a, b), np.array([0.0, 1.0]), y0, alpha, n).y
-        right.append((h1 - h0, h0))
-    right = np.array(right)
+    right = np.array([inversion.invert(Line(), (a, b), 0.0, y0, alpha, n).y  # d = h(0)
+                      for a, b, y0, alpha, n in AFFINE_CASES])
     close = lambda u, v: np.allclose(u, v, rtol=1e-9, atol=1e-12)
     if close(values, right):
-        return Feedback(True, "s = (1 − q^N)/a and d = q^N·g₀ − (1 − q^N)·b/a: h(x) = s·x + d "
+        return Feedback(True, "d = q^N·g₀ − (1 − q^N)·b/a: with s = (1 − q^N)/a, h(x) = s·x + d "
                               f"matches N steps of invlib.invert in all {len(AFFINE_CASES)} "
                               "settings you had not seen, zigzagging ones (q < 0) and N = 0 "
                               "included.")
-    if close(values[:, ::-1], right):
-        return Feedback(False, "the two numbers are swapped: return (slope, offset), s first.")
     mistakes = [
-        (_pairs(lambda a, b, y0, q, n: ((1 - q ** (n - 1)) / a, q ** (n - 1) * y0 - (1 - q ** (n - 1)) * b / a)),
+        (_offsets(lambda a, b, y0, q, n: q ** (n - 1) * y0 - (1 - q ** (n - 1)) * b / a),
          "the exponent is off by one: after N steps the start's distance to y* has been "
          "multiplied by q N times, q^N."),
-        (_pairs(lambda a, b, y0, q, n: ((1 - q ** (n + 1)) / a, q ** (n + 1) * y0 - (1 - q ** (n + 1)) * b / a)),
+        (_offsets(lambda a, b, y0, q, n: q ** (n + 1) * y0 - (1 - q ** (n + 1)) * b / a),
          "the exponent is off by one: after N steps the start's distance to y* has been "
          "multiplied by q N times, q^N."),
-        (np.array([((1 - (1 - al * a * a) ** n) / a, (1 - al * a * a) ** n * y0 - (1 - (1 - al * a * a) ** n) * b / a)
+        (np.array([(1 - al * a * a) ** n * y0 - (1 - (1 - al * a * a) ** n) * b / a
                    for a, b, y0, al, n in AFFINE_CASES]),
          "q should be 1 − 2αa²: the derivative of the square brings a factor 2."),
-        (_pairs(lambda a, b, y0, q, n: (1 / a, -b / a)),
-         "those are the slope and offset of the exact inverse (x − b)/a, the limit N → ∞; "
-         "after N steps the weights 1 − q^N and q^N are still there."),
+        (_offsets(lambda a, b, y0, q, n: (1 - q**n) / a),
+         "that is the slope s, what multiplies x; d is the part of h(x) that does not contain x."),
+        (_offsets(lambda a, b, y0, q, n: q**n * y0),
+         "d misses the part of (1 − q^N)(x − b)/a that does not contain x: −(1 − q^N)·b/a."),
+        (_offsets(lambda a, b, y0, q, n: -(1 - q**n) * b / a),
+         "d misses the start: what is left of it after N steps, q^N·g₀, does not depend on x, "
+         "so it belongs to the offset."),
+        (_offsets(lambda a, b, y0, q, n: q**n * y0 + (1 - q**n) * b / a),
+         "the b-part of d has the wrong sign: (1 − q^N)(x − b)/a contributes −(1 − q^N)·b/a."),
+        (_offsets(lambda a, b, y0, q, n: -b / a),
+         "−b/a is the offset of the exact inverse (x − b)/a, the limit N → ∞; after N steps it "
+         "is weighted by 1 − q^N, and the start adds q^N·g₀."),
+        (_offsets(lambda a, b, y0, q, n: (1 - q**n) * y0 - q**n * b / a),
+         "the two weights are swapped: the start keeps the weight q^N, which shrinks, and "
+         "−b/a gets 1 − q^N."),
     ]
     for wrong, explanation in mistakes:
         if close(values, wrong):
             return Feedback(False, explanation)
-    slope_right = close(values[:, 0], right[:, 0])
-    if not slope_right:
-        return Feedback(False, "the slope s is not right yet: it is what multiplies x in "
-                               "h(x) = (1 − q^N)(x − b)/a + q^N·g₀.")
-    offsets = [
-        (_pairs(lambda a, b, y0, q, n: (0, q**n * y0)),
-         "d misses the part of (1 − q^N)(x − b)/a that does not contain x: −(1 − q^N)·b/a."),
-        (_pairs(lambda a, b, y0, q, n: (0, -(1 - q**n) * b / a)),
-         "d misses the start: what is left of it after N steps, q^N·g₀, does not depend on x, "
-         "so it belongs to the offset."),
-        (_pairs(lambda a, b, y0, q, n: (0, q**n * y0 + (1 - q**n) * b / a)),
-         "the b-part of d has the wrong sign: (1 − q^N)(x − b)/a contributes −(1 − q^N)·b/a."),
-        (_pairs(lambda a, b, y0, q, n: (0, -b / a)),
-         "−b/a is the offset of the exact inverse; after N steps it is weighted by 1 − q^N, "
-         "and the start adds q^N·g₀."),
-        (_pairs(lambda a, b, y0, q, n: (0, (1 - q**n) * y0 - q**n * b / a)),
-         "the two weights are swapped: the start keeps the weight q^N, which shrinks, and "
-         "−b/a gets 1 − q^N."),
-    ]
-    for wrong, explanation in offsets:
-        if close(values[:, 1], wrong[:, 1]):
-            return Feedback(False, "the slope is right; " + explanation)
-    worst = int(np.argmax(np.abs(values[:, 1] - right[:, 1])))
+    worst = int(np.argmax(np.abs(values - right)))
     a, b, y0, alpha, n = AFFINE_CASES[worst]
-    return Feedback(False, f"the slope is right, the offset not yet: for a = {a:g}, b = {b:g}, "
-                           f"y0 = {y0:g}, α = {alpha:g}, N = {n} your d = {values[worst, 1]:.6g}, "
-                           f"but N steps from x = 0 end at h(0) = {right[worst, 1]:.6g}.")
+    return Feedback(False, f"the offset is not right yet: for a = {a:g}, b = {b:g}, y0 = {y0:g}, "
+                           f"α = {alpha:g}, N = {n} your d = {values[worst]:.6g}, but N steps from "
+                           f"x = 0 end at h(0) = {right[worst]:.6g}.")

@@ -221,9 +221,9 @@ def test_numbers_quoted_in_the_solutions():
     three, eight = nb11.walk_ends()
     z_A = templates.invert(digits.W_means, digits.X_test[three], 0.005, 20)
     z_B = templates.invert(digits.W_means, digits.X_test[eight], 0.005, 20)
-    lead_A, lead_B = z_A[3] - z_A[8], z_B[3] - z_B[8]
-    assert abs(lead_A - 0.30) < 0.005 and abs(lead_B + 0.18) < 0.005
-    assert abs(lead_A / (lead_A - lead_B) - 0.6198) < 5e-5
+    zeta_A, zeta_B = z_A[3] - z_A[8], z_B[3] - z_B[8]
+    assert abs(zeta_A - 0.30) < 0.005 and abs(zeta_B + 0.18) < 0.005
+    assert abs(zeta_A / (zeta_A - zeta_B) - 0.6198) < 5e-5
     eta = np.linspace(0.0, 1.0, 201)
     walk = (1 - eta)[:, None] * z_A + eta[:, None] * z_B
     assert set(np.argmax(walk, axis=1)) == {3, 8}                 # no other weight overtakes

@@ -91,8 +91,8 @@ def switch_point(W):
     three, eight = walk_ends()
     z_a = templates.invert(W, X_test[three], ALPHA, N_STEPS)
     z_b = templates.invert(W, X_test[eight], ALPHA, N_STEPS)
-    lead_a, lead_b = z_a[3] - z_a[8], z_b[3] - z_b[8]
-    return lead_a / (lead_a - lead_b)
+    zeta_a, zeta_b = z_a[3] - z_a[8], z_b[3] - z_b[8]
+    return zeta_a / (zeta_a - zeta_b)
 
 
 def expected_switch_point():

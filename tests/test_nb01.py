@@ -21,18 +21,19 @@ def expected_message(a, b, x, noise, epsilon):
     if a == 0:
         return panel.A_ZERO_MESSAGE
     low, high = panel.Y_LIMITS
-    y_star, y_star_clean = (x + noise * epsilon - b) / a, (x - b) / a
+    y_star_obs, y_star = (x + noise * epsilon - b) / a, (x - b) / a
+    if not low <= y_star_obs <= high:
+        return panel.outside_message(y_star_obs, "y*_obs")
     if not low <= y_star <= high:
-        return panel.outside_message(y_star, "y*")
-    if not low <= y_star_clean <= high:
-        return panel.outside_message(y_star_clean, "the noise-free y*")
+        return panel.outside_message(y_star, "the noise-free y*")
     return ""
 
 
 def marker_positions(dashboard):
-    """The y of the noisy and the noise-free minimum markers on the loss panel."""
+    """The y of the markers y*_obs (for x_obs = x + σε) and y* (noise-free) on the loss panel."""
     lines = {line.get_label(): line for line in dashboard.figure.axes[1].get_lines()}
-    return float(lines["$y^*$"].get_xdata()[0]), float(lines[r"noise-free $y^*$"].get_xdata()[0])
+    return (float(lines[r"$y^*_\mathrm{obs}$"].get_xdata()[0]),
+            float(lines["$y^*$"].get_xdata()[0]))
 
 
 def interior_points(dashboard, n=20, seed=0):
@@ -77,21 +78,21 @@ def test_default_setting_is_the_original_example():
 def test_markers_sit_at_the_minima(dashboard):
     epsilon = panel.noise_draw()
     dashboard.update(a=0.5, b=1.0, x=2.0, noise=0.4)
-    y_star, y_star_clean = marker_positions(dashboard)
-    assert y_star_clean == pytest.approx((2.0 - 1.0) / 0.5)
-    assert y_star == pytest.approx((2.0 + 0.4 * epsilon - 1.0) / 0.5)
+    y_star_obs, y_star = marker_positions(dashboard)
+    assert y_star == pytest.approx((2.0 - 1.0) / 0.5)
+    assert y_star_obs == pytest.approx((2.0 + 0.4 * epsilon - 1.0) / 0.5)
     # σ scales one fixed draw: doubling σ doubles the shift of the minimum.
     dashboard.update(noise=0.8)
-    y_star_double, _ = marker_positions(dashboard)
-    assert y_star_double - y_star_clean == pytest.approx(2 * (y_star - y_star_clean))
+    y_star_obs_double, _ = marker_positions(dashboard)
+    assert y_star_obs_double - y_star == pytest.approx(2 * (y_star_obs - y_star))
 
 
 def test_off_screen_minimum_is_pinned_at_the_edge(dashboard):
     message = dashboard.update(a=0.05, b=-5.0, x=5.0, noise=0.0)
-    assert message == panel.outside_message(200.0, "y*")
-    y_star, y_star_clean = marker_positions(dashboard)
-    assert panel.Y_LIMITS[0] < y_star < panel.Y_LIMITS[1]
-    assert y_star == y_star_clean
+    assert message == panel.outside_message(200.0, "y*_obs")
+    y_star_obs, y_star = marker_positions(dashboard)
+    assert panel.Y_LIMITS[0] < y_star_obs < panel.Y_LIMITS[1]
+    assert y_star_obs == y_star
     assert widgets.figure_is_finite(dashboard.figure)
 
 
@@ -179,13 +180,14 @@ def test_curvature_wrong_answers(wrong, phrase):
 def test_curvature_hints_match_finite_differences():
     """The 'value of L' and 'slope' hints really are L(5) and L'(5)."""
     c = nb01.CURVATURE
-    model, theta, dy = invlib.Line(), (c["a"], c["b"]), 1e-5
+    model, theta, delta_y = invlib.Line(), (c["a"], c["b"]), 1e-5
     L = float(invlib.inner_loss(model, theta, c["x"], c["y"]))
     dL_dy = float(invlib.inner_gradient(model, theta, c["x"], c["y"]))
     assert "value of L" in nb01.check_curvature(L).message
     assert "dL/dy" in nb01.check_curvature(dL_dy).message
-    plus, minus = (float(invlib.inner_loss(model, theta, c["x"], c["y"] + s)) for s in (dy, -dy))
-    assert (plus - 2 * L + minus) / dy**2 == pytest.approx(18.0, rel=1e-4)
+    plus, minus = (float(invlib.inner_loss(model, theta, c["x"], c["y"] + step))
+                   for step in (delta_y, -delta_y))
+    assert (plus - 2 * L + minus) / delta_y**2 == pytest.approx(18.0, rel=1e-4)
 
 
 def test_valley_width_right_answer():
@@ -233,9 +235,9 @@ def _loss(y, a, b, x):
 
 def test_numbers_quoted_in_the_solutions():
     assert (3.0 - 1.0) / 0.5 == 4.0 and 0.5 * 4.0 + 1.0 == 3.0
-    dy = 1e-2
-    second = (_loss(5.0 + dy, 3.0, -1.0, 2.0) - 2 * _loss(5.0, 3.0, -1.0, 2.0)
-              + _loss(5.0 - dy, 3.0, -1.0, 2.0)) / dy**2
+    delta_y = 1e-2
+    second = (_loss(5.0 + delta_y, 3.0, -1.0, 2.0) - 2 * _loss(5.0, 3.0, -1.0, 2.0)
+              + _loss(5.0 - delta_y, 3.0, -1.0, 2.0)) / delta_y**2
     assert np.isclose(second, 18.0)
     assert _loss(5.0, 3.0, -1.0, 2.0) == 144.0
     assert -2.0 * 3.0 * (2.0 - (3.0 * 5.0 - 1.0)) == 72.0

@@ -2,9 +2,10 @@
 
 Sliders a, b, x and σ (`noise`). The inversion sees x_obs = x + σε, with one standard-normal ε
 drawn once from numpy.random.default_rng(seed): moving σ scales that same draw, so x_obs slides
-along a straight line and the minimum y* = (x_obs − b)/a moves by σε/a instead of jumping about.
-Top, the forward view: the line x = f(y) and the levels x (noise-free) and x_obs; each crossing
-is a solution. Below: the landscapes L(y) for x_obs and for x, with their minima marked. The
+along a straight line and its minimum y*_obs = (x_obs − b)/a moves by σε/a from the noise-free
+y* = (x − b)/a instead of jumping about. Top, the forward view: the line f(y) and the levels x
+and x_obs; each crossing is a solution. Below: the landscapes L(y) for x_obs and for x, with
+their minima y*_obs and y* marked. The
 panels are stacked, 5.8 in wide, to stay readable in a 600 px wide notebook. Every moving
 artist is animated; the axes limits are fixed.
 """
@@ -41,7 +42,8 @@ def outside_message(y_star, label):
 
 def landscape_dashboard(a=2.0, b=-4.0, x=0.0, noise=0.0, seed=NOISE_SEED,
                         a_range=(0.05, 3.0), n_points=401):
-    """Sliders a, b, x, σ; the line with the levels x and x_obs, and L(y) with its minima.
+    """Sliders a, b, x (noise-free), σ; the line with the levels x and x_obs, and L(y) with its
+    minima y* and y*_obs.
     a_range: the a slider's (min, max); the default avoids a = 0, which gets A_ZERO_MESSAGE."""
     model = Line()
     epsilon = noise_draw(seed)
@@ -57,31 +59,33 @@ def landscape_dashboard(a=2.0, b=-4.0, x=0.0, noise=0.0, seed=NOISE_SEED,
     (level_clean,) = ax_f.plot(Y_LIMITS, [x, x], color=colors["truth"], linestyle="--",
                                label="noise-free $x$")
     (level_noisy,) = ax_f.plot(Y_LIMITS, [x, x], color=colors["landscape"],
-                               label=r"observed $x + \sigma\varepsilon$")
+                               label=r"$x_\mathrm{obs} = x + \sigma\varepsilon$")
     (crossing,) = ax_f.plot([0.0], [x], "o", color=colors["path"], markersize=5,
-                            label=r"crossing at $y^*$")
+                            label=r"crossing at $y^*_\mathrm{obs}$")
     ax_f.set_xlim(*Y_LIMITS)
     ax_f.set_ylim(*X_LIMITS)
     ax_f.set_xlabel("latent $y$")
-    ax_f.set_ylabel("observation $x$")
-    ax_f.set_title("forward view: where does $f$ reach $x$?", fontsize="medium")
+    ax_f.set_ylabel("observation")
+    ax_f.set_title(r"forward view: where does $f$ reach $x$ and $x_\mathrm{obs}$?",
+                   fontsize="medium")
     ax_f.legend(**LEGEND)
 
     # Below: the landscapes and their minima.
     loss_noisy = plots.plot_landscape(ax_L, model, (a, b), x, y_grid,
-                                      label=r"$L(y)$, observed $x$")
+                                      label=r"$L(y)$ for $x_\mathrm{obs}$")
     loss_clean = plots.plot_landscape(ax_L, model, (a, b), x, y_grid,
                                       color=colors["truth"], linestyle="--",
-                                      label=r"$L(y)$, noise-free $x$")
+                                      label=r"$L(y)$ for noise-free $x$")
     (star_clean,) = ax_L.plot([0.0], [0.0], "o", color=colors["truth"], markersize=9,
                               markerfacecolor="none", markeredgewidth=2,
-                              label=r"noise-free $y^*$", clip_on=False)
-    (star_noisy,) = ax_L.plot([0.0], [0.0], "o", color=colors["path"], markersize=5,
                               label=r"$y^*$", clip_on=False)
+    (star_noisy,) = ax_L.plot([0.0], [0.0], "o", color=colors["path"], markersize=5,
+                              label=r"$y^*_\mathrm{obs}$", clip_on=False)
     ax_L.set_xlim(*Y_LIMITS)
     ax_L.set_ylim(*LOSS_LIMITS)
     ax_L.set_title("loss landscape: where is $L$ lowest?", fontsize="medium")
-    ax_L.legend(**LEGEND)
+    # Column by column, so each row pairs a landscape with its minimum.
+    ax_L.legend(handles=[loss_noisy, loss_clean, star_noisy, star_clean], **LEGEND)
 
     def place(marker, y_star):
         """Put a minimum marker at (y*, 0), or pinned at the edge pointing outwards."""
@@ -109,12 +113,12 @@ def landscape_dashboard(a=2.0, b=-4.0, x=0.0, noise=0.0, seed=NOISE_SEED,
             star_clean.set_visible(False)
             star_noisy.set_visible(False)
             return A_ZERO_MESSAGE
-        y_star, y_star_clean = (x_obs - b) / a, (x - b) / a
-        place(star_clean, y_star_clean)
-        place(star_noisy, y_star)
-        crossing.set_data([y_star], [x_obs])  # clipped away when off-screen
+        y_star_obs, y_star = (x_obs - b) / a, (x - b) / a
+        place(star_clean, y_star)
+        place(star_noisy, y_star_obs)
+        crossing.set_data([y_star_obs], [x_obs])  # clipped away when off-screen
         crossing.set_visible(True)
-        for value, label in ((y_star, "y*"), (y_star_clean, "the noise-free y*")):
+        for value, label in ((y_star_obs, "y*_obs"), (y_star, "the noise-free y*")):
             if not Y_LIMITS[0] <= value <= Y_LIMITS[1]:
                 return outside_message(value, label)
         return ""
@@ -122,7 +126,7 @@ def landscape_dashboard(a=2.0, b=-4.0, x=0.0, noise=0.0, seed=NOISE_SEED,
     controls = {
         "a": widgets.float_slider("slope a", a_range[0], a_range[1], 0.05, a),
         "b": widgets.float_slider("offset b", -5.0, 5.0, 0.1, b),
-        "x": widgets.float_slider("observation x", -5.0, 5.0, 0.1, x),
+        "x": widgets.float_slider("noise-free x", -5.0, 5.0, 0.1, x),
         "noise": widgets.float_slider("noise σ", 0.0, 1.0, 0.05, noise),
     }
     # No moving text: drawing a fresh string costs 10–20 ms a frame, the lines ~2 ms.

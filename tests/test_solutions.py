@@ -152,3 +152,37 @@ def test_no_answer_shows_in_its_notebooks_outputs(number):
                 if re.search(rf"(?<![\d.]){re.escape(form)}(?![\d])", text):
                     leaks.append(f"{check.__name__}: {form}")
     assert not leaks, f"{path.name} shows answers: {leaks}"
+
+
+def visible_markdown(path):
+    """The notebook's prose outside the <details> boxes: what the exercise prompts show."""
+    text = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+                     if c["cell_type"] == "markdown")
+    return re.sub(r"<details>.*?</details>", "", text, flags=re.S)
+
+
+def stated_numbers(text):
+    """Every number a text states, fractions such as 2/11 included."""
+    text = text.replace("−", "-")
+    numbers = [float(n) for n in re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e-?\d+)?", text)]
+    numbers += [int(p) / int(q) for p, q in re.findall(r"(?<![\w.])(\d+)/(\d+)(?![\d.])", text) if int(q)]
+    return numbers
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_a_checks_help_gives_no_answer_away(number):
+    """Shift+Tab on a check (or help()) shows its docstring and its module's: neither may state
+    an answer that the exercise's prompt does not already show."""
+    path = next(NOTEBOOKS.glob(f"{number}-*.ipynb"))
+    prompt = stated_numbers(visible_markdown(path))
+    leaks = []
+    for check, answer in importlib.import_module(f"test_nb{number}").SOLUTIONS:
+        module = importlib.import_module(check.__module__)
+        help_text = (check.__doc__ or "") + "\n" + (module.__doc__ or "")
+        for value in answer:
+            if isinstance(value, (bool, str)) or not isinstance(value, (int, float, np.number)):
+                continue
+            close = lambda n: abs(n - float(value)) <= 5e-3 * max(abs(float(value)), 1e-12)
+            if any(close(n) for n in stated_numbers(help_text)) and not any(close(n) for n in prompt):
+                leaks.append(f"{check.__name__}: {value}")
+    assert not leaks, f"the checks' help states answers: {leaks}"

@@ -25,7 +25,7 @@ def _count(answer, name):
 
 @exercise
 def check_number_of_causes(causes_of_4, causes_of_0, causes_of_minus_1):
-    """For f(y) = y²: how many real causes y give x = 4, x = 0 and x = −1? (2, 1 and 0.)"""
+    """For f(y) = y²: how many real causes y give x = 4, x = 0 and x = −1?"""
     answers = {}
     for name, answer in (("causes_of_4", causes_of_4), ("causes_of_0", causes_of_0),
                          ("causes_of_minus_1", causes_of_minus_1)):
@@ -66,7 +66,7 @@ def check_number_of_causes(causes_of_4, causes_of_0, causes_of_minus_1):
 
 @exercise
 def check_error_in_y(answer, a=0.05, b=1.0, error_in_x=0.1):
-    """How far does an error of 0.1 in x move y* = (x − b)/a when a = 0.05? (0.1/0.05 = 2.)"""
+    """How far does an error of 0.1 in x move y* = (x − b)/a when a = 0.05?"""
     expected = error_in_x / a
     hints = [
         (-expected, "The question asks how far y* moves, a distance: give it as a positive "

@@ -16,7 +16,7 @@ from . import Feedback, as_number, check_number, exercise, learner_result
 
 @exercise
 def check_one_step_alpha(answer):
-    """Exercise 1: the step α that lands on y* in one step when a = 3 (that is 1/(2a²) = 1/18)."""
+    """Exercise 1: the step α that lands on y* in one step when a = 3."""
     a = 3.0
     return check_number(
         answer, 1.0 / (2.0 * a * a), "α", hints=[
@@ -33,7 +33,7 @@ def check_one_step_alpha(answer):
 
 @exercise
 def check_q(answer):
-    """Exercise 2: the factor q = 1 − 2αa² for α = 0.1 and a = 3 (q = −0.8)."""
+    """Exercise 2: the factor q = 1 − 2αa² for α = 0.1 and a = 3."""
     alpha, a = 0.1, 3.0
     return check_number(
         answer, line.q(alpha, a), "q", hints=[
@@ -61,7 +61,7 @@ def steps_for_reduction(alpha, a, factor):
 
 @exercise
 def check_steps(answer):
-    """Exercise 3: steps to shrink the error by 10⁶ at α = 0.05, a = 2 (q = 0.6): 28."""
+    """Exercise 3: steps to shrink the error by 10⁶ at α = 0.05, a = 2."""
     alpha, a, factor = 0.05, 2.0, 1e6
     q = line.q(alpha, a)
     expected = steps_for_reduction(alpha, a, factor)
@@ -152,7 +152,7 @@ def _offsets(rule):
 
 @exercise
 def check_offset(function):
-    """Exercise 5: function(a, b, y0, alpha, n_steps) should give d = q^N·g₀ − (1 − q^N)·b/a."""
+    """Exercise 5: function(a, b, y0, alpha, n_steps) should give the offset d of the N-step prediction, tried at unseen settings."""
     from .. import inversion
     from ..models import Line
 

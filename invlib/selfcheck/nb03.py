@@ -183,7 +183,7 @@ def _tangent_values(function):
 
 @exercise
 def check_cube_tangent_step(function):
-    """Exercise 4: function(g, dg_da, dg_db, x, a, b, alpha) should be G_y·∂g_n/∂θ + G_θ for a·y³ + b."""
+    """Exercise 4: function(g, dg_da, dg_db, x, a, b, alpha) should be one step of the tangent recursion for a·y³ + b."""
     from .. import inversion
 
     values = _tangent_values(function)

@@ -158,7 +158,7 @@ AMPLIFY_A, AMPLIFY_NOISE = 0.05, 0.03
 @exercise
 def check_amplification(answer):
     """Exercise 4: the standard deviation of the inferred y = (x − b)/a for noise σ = 0.03 in x and
-    a = 0.05, the model known exactly (σ/a = 0.6)."""
+    a = 0.05, the model known exactly."""
     a, noise = AMPLIFY_A, AMPLIFY_NOISE
     hints = [
         (noise, "The inversion divides by a: an error σ in x becomes σ/a in y, not σ."),

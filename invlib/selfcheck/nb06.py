@@ -10,7 +10,7 @@ from . import NO_ANSWER, Feedback, as_count, as_number, check_number, exercise
 @exercise
 def check_tikhonov_factor(answer):
     """Exercise 1: Tikhonov's filter factor φ = λ/(λ + γ) for the singular value √λ = 0.2
-    (λ = 0.04) and γ = 0.01 (0.8)."""
+    (λ = 0.04) and γ = 0.01."""
     root, gamma = 0.2, 0.01  # the singular value √λ
     lam = root**2
     return check_number(
@@ -28,7 +28,7 @@ def check_tikhonov_factor(answer):
 
 @exercise
 def check_matching_steps(answer):
-    """Exercise 2: the N whose damping of small λⱼ matches γ = 0.01 at α = 0.25: N = 1/(2αγ) = 200."""
+    """Exercise 2: the N whose damping of small λⱼ matches γ = 0.01 at α = 0.25."""
     alpha, gamma = 0.25, 0.01
     value = as_number(answer, "N")
     if isinstance(value, Feedback):
@@ -120,7 +120,7 @@ def check_tikhonov_solution(answer):
 
 @exercise
 def check_discrepancy_steps(answer):
-    """Exercise 4: the discrepancy-principle N for τ = 1.5 on the lesson's blur (α = 0.5/λ₁): 3."""
+    """Exercise 4: the discrepancy-principle N for τ = 1.5 on the lesson's blur (α = 0.5/λ₁)."""
     from .. import linear  # numpy only: the check stays off the plotting floor
 
     K, _, x, delta = linear.blur_problem()

@@ -3,8 +3,8 @@
 Exercise 1: T at the true θ = (2, −4) on the original data with N = 8 steps; exercise 2: the b
 that makes the small root a_sp of s(a) = 1/2 fit exactly; exercise 3: the smallest N (α = 0.05)
 at which the prediction's slope s(a) reaches 1/2 at some a with |q| < 1; exercise 4 (code): the
-derivative ds/da = 4αN q^(N−1) − (1 − q^N)/a² of that slope, against central differences of
-invlib.line.slope on unseen a, α, N.
+derivative ds/da of that slope, against central differences of invlib.line.slope on unseen a, α,
+N.
 The expected values are computed with invlib itself, so the checks and the lessons cannot drift
 apart."""
 
@@ -209,7 +209,7 @@ def _as_value(answer, a, alpha, n):
 
 @exercise
 def check_slope_derivative(slope_derivative):
-    """Exercise 4: slope_derivative(a, α, N) = ds/da = 4αN q^(N−1) − (1 − q^N)/a², q = 1 − 2αa²,
+    """Exercise 4: slope_derivative(a, α, N), the derivative ds/da of the prediction's slope,
     against central differences of line.slope."""
     if not callable(slope_derivative):
         return Feedback(False, "pass the function itself: check_slope_derivative(slope_derivative).")

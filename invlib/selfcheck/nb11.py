@@ -140,7 +140,7 @@ def rebuilt_better(n_steps=N_STEPS):
 
 @exercise
 def check_better_rebuilt(answer):
-    """Exercise 3: the test images the trained templates rebuild better after N = 20 (421)."""
+    """Exercise 3: the test images the trained templates rebuild better after N = 20."""
     _, labels_test, _, _ = _setup()
     expected = rebuilt_better()
     value = as_number(answer, "the count")

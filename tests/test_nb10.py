@@ -236,7 +236,7 @@ def test_exercise_forward_tangents(answer, ok, words):
     (627 / 1347, False, "error rate"),
     (242 / 450, False, "test images"),
     (1203 / 1347, False, "class means (b)"),
-    (0.1, False, "z₀ = 0"),
+    (0.1, False, "z⁽⁰⁾ = 0"),
     (0.95, False, "too large"),
     (4.0, False, "fraction between 0 and 1"),
 ])

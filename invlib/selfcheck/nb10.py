@@ -1,6 +1,6 @@
 """Self-checks for notebook 10: the stability limit 1/λ_max(WWᵀ) of the class-median templates,
 the forward-mode tangents training 28×28 templates would need, the one-step training accuracy of the example templates, and
-(code) the spectral predictor z_N = Q diag(φ_j/λ_j) Qᵀ W x, tried on templates it has not seen.
+(code) the spectral predictor z⁽ᴺ⁾ = Q diag(φ_j/λ_j) Qᵀ W x, tried on templates it has not seen.
 The expected values come from invlib.templates on invlib.data.digits(), as in the lesson.
 """
 
@@ -127,7 +127,7 @@ def check_one_step_accuracy(answer):
         return Feedback(False, "Give the accuracy as a fraction between 0 and 1.")
     if abs(value - right / total) <= max(0.5 / total, 5e-4):  # the count, or three digits
         return Feedback(True, f"{right}/{total} = {right / total:.3f}, exactly as at α = 0.005: "
-                              "z₁ = 2αWx is the template correlations scaled by 2α, and the "
+                              "z⁽¹⁾ = 2αWx is the template correlations scaled by 2α, and the "
                               "scale does not move the argmax.")
     hints = [
         (right_20 / total, "That is the accuracy after N = 20 steps; the exercise asks for "
@@ -137,7 +137,7 @@ def check_one_step_accuracy(answer):
                      "1,347 training images."),
         (means_share, "That is the accuracy of the class means (b); the exercise asks for the "
                       "example templates (a)."),
-        (0.1, "With N = 1 the weights are not 0: z₁ = 2αWx. (z₀ = 0 would give class 0 for "
+        (0.1, "With N = 1 the weights are not 0: z⁽¹⁾ = 2αWx. (z⁽⁰⁾ = 0 would give class 0 for "
               "every image, 10 % right.)"),
     ]
     return check_number(value, right / total, "the accuracy", rtol=0.0, atol=0.5 / total,
@@ -158,7 +158,7 @@ def _spectral_cases():
 
 
 def _spectral(W, x, alpha, n_steps, factor=2.0, shift=0, gain=True, rotate=True):
-    """z_N by the eigen-decomposition, and the typical wrong versions of it (by the options)."""
+    """z⁽ᴺ⁾ by the eigen-decomposition, and the typical wrong versions of it (by the options)."""
     lam, Q = np.linalg.eigh(W @ W.T)
     phi = 1.0 - (1.0 - factor * alpha * lam) ** (n_steps + shift)
     scale = phi / lam if gain else phi
@@ -168,22 +168,22 @@ def _spectral(W, x, alpha, n_steps, factor=2.0, shift=0, gain=True, rotate=True)
 
 
 def _learner_weights(function, args, size):
-    """The learner's z_N as an array of `size` numbers, or a Feedback saying what went wrong."""
-    result = learner_result(function, args, f"the {size} weights of z_N")
+    """The learner's z⁽ᴺ⁾ as an array of `size` numbers, or a Feedback saying what went wrong."""
+    result = learner_result(function, args, f"the {size} weights of z⁽ᴺ⁾")
     if isinstance(result, Feedback):
         return result
     result = result.reshape(-1)
     if result.size != size:
-        return Feedback(False, f"z_N has one weight per template, {size} here; your function "
+        return Feedback(False, f"z⁽ᴺ⁾ has one weight per template, {size} here; your function "
                                f"returned {result.size} numbers"
-                               + (" (an image? z_N is the code, before Wᵀ)." if result.size ==
+                               + (" (an image? z⁽ᴺ⁾ is the code, before Wᵀ)." if result.size ==
                                   args[0].shape[1] else "."))
     return result
 
 
 @exercise
 def check_spectral_prediction(function):
-    """Exercise 4: function(W, x, α, N) = z_N = Q diag(φ_j/λ_j) Qᵀ W x, compared with N steps of templates.invert."""
+    """Exercise 4: function(W, x, α, N) = z⁽ᴺ⁾ = Q diag(φ_j/λ_j) Qᵀ W x, compared with N steps of templates.invert."""
     for W, x, alpha, n_steps in _spectral_cases():
         result = _learner_weights(function, (W, x, alpha, n_steps), W.shape[0])
         if isinstance(result, Feedback):
@@ -198,7 +198,7 @@ def check_spectral_prediction(function):
             (_spectral(W, x, alpha, n_steps, factor=1.0), "one step multiplies by 1 − 2αλ_j, "
                                                          "not 1 − αλ_j: the gradient of ‖x − Wᵀz‖² "
                                                          "carries a factor 2."),
-            (_spectral(W, x, alpha, n_steps, gain=False), "you forgot to divide by λ_j: z_N = "
+            (_spectral(W, x, alpha, n_steps, gain=False), "you forgot to divide by λ_j: z⁽ᴺ⁾ = "
                                                           "Q diag(φ_j/λ_j) Qᵀ W x."),
             (_spectral(W, x, alpha, n_steps, shift=1), "one step too many: φ_j has the power N."),
             (_spectral(W, x, alpha, n_steps, shift=-1), "one step too few: φ_j has the power N."),
@@ -212,7 +212,7 @@ def check_spectral_prediction(function):
                 return Feedback(False, f"{explanation} (Tried on random templates, C = "
                                        f"{W.shape[0]}, D = {W.shape[1]}, N = {n_steps}.)")
         return Feedback(False, f"on random templates (C = {W.shape[0]}, D = {W.shape[1]}, "
-                               f"N = {n_steps}) your z_N is {np.round(result, 4)}; the N steps "
+                               f"N = {n_steps}) your z⁽ᴺ⁾ is {np.round(result, 4)}; the N steps "
                                f"give {np.round(expected, 4)}.")
-    return Feedback(True, "z_N = Q diag(φ_j/λ_j) Qᵀ W x agrees with N steps of templates.invert "
+    return Feedback(True, "z⁽ᴺ⁾ = Q diag(φ_j/λ_j) Qᵀ W x agrees with N steps of templates.invert "
                           "on random templates it had not seen: no steps needed, for any N.")

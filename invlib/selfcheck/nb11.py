@@ -1,6 +1,6 @@
 """Self-checks for notebook 11: the code of the mean training image, where the walk from a 3 to an
 8 switches class with the class-mean templates, how many test images the trained templates rebuild better, and (code) the
-round trip x → z_N → Wᵀz_N, tried on images it has not seen. The expected values come from
+round trip x → z⁽ᴺ⁾ → Wᵀz⁽ᴺ⁾, tried on images it has not seen. The expected values come from
 invlib.templates on invlib.data.digits(), as in the lesson.
 """
 
@@ -125,7 +125,7 @@ def check_switch_point(answer):
 
 
 def rebuilt_better(n_steps=N_STEPS):
-    """How many test images the trained templates rebuild with a smaller ‖x − Wᵀz_N‖.
+    """How many test images the trained templates rebuild with a smaller ‖x − Wᵀz⁽ᴺ⁾‖.
     n_steps=None takes the converged codes (N → ∞), the least-squares solutions."""
     X_test, _, W_means, W_trained = _setup()
     errors = []
@@ -185,8 +185,8 @@ def _learner_image(function, args, size):
         return result
     result = result.reshape(-1)
     if result.size == args[0].shape[0]:
-        return Feedback(False, f"that is the code z_N ({result.size} weights); the round trip "
-                               "ends with the image Wᵀz_N generated from it.")
+        return Feedback(False, f"that is the code z⁽ᴺ⁾ ({result.size} weights); the round trip "
+                               "ends with the image Wᵀz⁽ᴺ⁾ generated from it.")
     if result.size != size:
         return Feedback(False, f"the rebuilt image has {size} pixels, like x; your function "
                                f"returned {result.size} numbers.")
@@ -195,7 +195,7 @@ def _learner_image(function, args, size):
 
 @exercise
 def check_round_trip(function):
-    """Exercise 4: function(W, x, α, N) = Wᵀz_N, z_N after N steps from z_0 = 0, compared with templates on unseen images."""
+    """Exercise 4: function(W, x, α, N) = Wᵀz⁽ᴺ⁾, z⁽ᴺ⁾ after N steps from z⁽⁰⁾ = 0, compared with templates on unseen images."""
     for W, x, alpha, n_steps in _round_trip_cases():
         result = _learner_image(function, (W, x, alpha, n_steps), W.shape[1])
         if isinstance(result, Feedback):
@@ -208,12 +208,12 @@ def check_round_trip(function):
         half = templates.generate(W, templates.invert(W, x, alpha / 2, n_steps))
         projection = W.T @ np.linalg.solve(W @ W.T, W @ x)
         typical = [
-            (x - expected, "that is the residual x − Wᵀz_N, what the templates miss; return "
-                           "the image Wᵀz_N itself."),
+            (x - expected, "that is the residual x − Wᵀz⁽ᴺ⁾, what the templates miss; return "
+                           "the image Wᵀz⁽ᴺ⁾ itself."),
             (half, "each step is z + 2αW(x − Wᵀz): the gradient of ‖x − Wᵀz‖² carries a "
                    "factor 2."),
-            (rebuilt[n_steps + 1], "one step too many: run exactly N steps from z₀ = 0."),
-            (rebuilt[n_steps - 1], "one step too few: run exactly N steps from z₀ = 0."),
+            (rebuilt[n_steps + 1], "one step too many: run exactly N steps from z⁽⁰⁾ = 0."),
+            (rebuilt[n_steps - 1], "one step too few: run exactly N steps from z⁽⁰⁾ = 0."),
             (projection, "that is the projection onto the span of the templates, the "
                          "converged code (N → ∞); the round trip runs N steps."),
             (-expected, "wrong sign."),
@@ -223,6 +223,6 @@ def check_round_trip(function):
                 return Feedback(False, explanation)
         miss = float(np.abs(result - expected).max())
         return Feedback(False, f"on an image it had not seen (N = {n_steps}) your rebuilt image "
-                               f"misses Wᵀz_N by up to {miss:.3g} in a pixel.")
-    return Feedback(True, "x → z_N → Wᵀz_N agrees with templates.invert and templates.generate on "
+                               f"misses Wᵀz⁽ᴺ⁾ by up to {miss:.3g} in a pixel.")
+    return Feedback(True, "x → z⁽ᴺ⁾ → Wᵀz⁽ᴺ⁾ agrees with templates.invert and templates.generate on "
                           "images it had not seen.")

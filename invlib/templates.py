@@ -1,8 +1,8 @@
 """Images as mixtures of templates, inverted by N gradient steps and trained end to end (notebook 10).
 
 An image x ∈ ℝᴰ is modelled as x ≈ Wᵀz, the rows of W ∈ ℝ^{C×D} being C templates and z ∈ ℝᶜ
-the latent weights. Prediction is inversion: N steps z_{n+1} = z_n + 2αW(x − Wᵀz_n) from
-z_0 = 0, the class is argmax_k (z_N)_k. Training minimises T(W) = Σᵢ ‖tᵢ − z_N(xᵢ; W)‖² (tᵢ
+the latent weights. Prediction is inversion: N steps z⁽ⁿ⁺¹⁾ = z⁽ⁿ⁾ + 2αW(x − Wᵀz⁽ⁿ⁾) from
+z⁽⁰⁾ = 0, the class is argmax_k z⁽ᴺ⁾_k. Training minimises T(W) = Σᵢ ‖tᵢ − z⁽ᴺ⁾(xᵢ; W)‖² (tᵢ
 one-hot) by reverse mode through the N steps. Notebook 10 derives every formula; numpy only.
 """
 
@@ -179,14 +179,14 @@ def stability_limit(W):
 
 
 def filter_factors(eigenvalues, alpha, n_steps):
-    """φ_j = 1 − (1 − 2αλ_j)^N: how much of each eigen-direction of WWᵀ N steps from z_0 = 0 have
+    """φ_j = 1 − (1 − 2αλ_j)^N: how much of each eigen-direction of WWᵀ N steps from z⁽⁰⁾ = 0 have
     inverted (1 = all); the steps are Landweber's with K = Wᵀ, λ_j = s_j² (invlib.linear)."""
     lam = _validate.finite_array(eigenvalues, "eigenvalues")
     return linear.landweber_filter(np.sqrt(np.maximum(lam, 0.0)), alpha, n_steps)
 
 
 class SpectralPredictor:
-    """z_N of fixed images X for any (α, N) without steps: z_N = Q diag(φ_j/λ_j) Qᵀ W x, WWᵀ = Q diag(λ) Qᵀ."""
+    """z⁽ᴺ⁾ of fixed images X for any (α, N) without steps: z⁽ᴺ⁾ = Q diag(φ_j/λ_j) Qᵀ W x, WWᵀ = Q diag(λ) Qᵀ."""
 
     def __init__(self, W, X):
         W = check_templates(W)
@@ -196,12 +196,12 @@ class SpectralPredictor:
         self.limit = 1.0 / self.eigenvalues[-1]
 
     def weights(self, alpha, n_steps):
-        """z_N of every image, shape (m, C)."""
+        """z⁽ᴺ⁾ of every image, shape (m, C)."""
         gain = filter_factors(self.eigenvalues, alpha, n_steps) / self.eigenvalues
         return (self.projected * gain) @ self.Q.T
 
     def weights_for_steps(self, alpha, steps):
-        """z_N for every N in steps at once, shape (m, len(steps), C): one matrix product."""
+        """z⁽ᴺ⁾ for every N in steps at once, shape (m, len(steps), C): one matrix product."""
         steps = np.asarray(steps)
         C = self.Q.shape[0]
         gain = (1.0 - (1.0 - 2.0 * alpha * self.eigenvalues) ** steps[:, None]) / self.eigenvalues
@@ -211,28 +211,28 @@ class SpectralPredictor:
 
 
 def _steps(W, X, alpha, n_steps, keep_path):
-    """The N steps as Z ← Z A + B, with A = I − 2αWWᵀ and B = 2αXWᵀ computed once."""
-    A = np.eye(W.shape[0]) - 2.0 * alpha * (W @ W.T)
-    B = 2.0 * alpha * (X @ W.T)
+    """The N steps as Z ← Z·step_matrix + shift, with step_matrix = I − 2αWWᵀ and shift = 2αXWᵀ computed once."""
+    step_matrix = np.eye(W.shape[0]) - 2.0 * alpha * (W @ W.T)
+    shift = 2.0 * alpha * (X @ W.T)
     Z = np.zeros((X.shape[0], W.shape[0]))
     path = np.empty((n_steps + 1, *Z.shape)) if keep_path else None
     if keep_path:
         path[0] = Z
     with np.errstate(over="ignore", invalid="ignore"):
         for n in range(n_steps):
-            Z = Z @ A + B
+            Z = Z @ step_matrix + shift
             if keep_path:
                 path[n + 1] = Z
-    return (path if keep_path else Z), A
+    return (path if keep_path else Z), step_matrix
 
 
 def invert(W, X, alpha, n_steps):
-    """z_N of each image after N steps z_{n+1} = z_n + 2αW(x − Wᵀz_n) from z_0 = 0: (C,) or (m, C)."""
+    """z⁽ᴺ⁾ of each image after N steps z⁽ⁿ⁺¹⁾ = z⁽ⁿ⁾ + 2αW(x − Wᵀz⁽ⁿ⁾) from z⁽⁰⁾ = 0: (C,) or (m, C)."""
     return invert_path(W, X, alpha, n_steps, keep_path=False)
 
 
 def invert_path(W, X, alpha, n_steps, keep_path=True):
-    """Every iterate z_0 … z_N: shape (N + 1, C), or (N + 1, m, C) for m images (only z_N without keep_path)."""
+    """Every iterate z⁽⁰⁾ … z⁽ᴺ⁾: shape (N + 1, C), or (N + 1, m, C) for m images (only z⁽ᴺ⁾ without keep_path)."""
     W = check_templates(W)
     X, single = _check_images(X, W.shape[1])
     alpha, n_steps = _check_step(alpha, n_steps)
@@ -242,7 +242,7 @@ def invert_path(W, X, alpha, n_steps, keep_path=True):
 
 
 def predict(W, X, alpha, n_steps):
-    """The class of each image, argmax_k (z_N)_k."""
+    """The class of each image, argmax_k z⁽ᴺ⁾_k."""
     return np.argmax(invert(W, X, alpha, n_steps), axis=-1)
 
 
@@ -268,7 +268,7 @@ def confusion_matrix(predicted, labels, n_classes):
 
 
 def training_loss(W, X, labels, alpha, n_steps):
-    """T(W) = Σᵢ ‖tᵢ − z_N(xᵢ; W)‖², tᵢ one-hot."""
+    """T(W) = Σᵢ ‖tᵢ − z⁽ᴺ⁾(xᵢ; W)‖², tᵢ one-hot."""
     W = check_templates(W)
     X, _ = _check_images(X, W.shape[1])
     targets = one_hot(_check_labels(labels, X.shape[0], W.shape[0]), W.shape[0])
@@ -278,26 +278,26 @@ def training_loss(W, X, labels, alpha, n_steps):
 
 def _loss_and_gradient(W, X, targets, alpha, n_steps):
     """T and ∂T/∂W for checked arrays, the readable backward pass (one adjoint per image)."""
-    path, A = _steps(W, X, alpha, n_steps, keep_path=True)
+    path, step_matrix = _steps(W, X, alpha, n_steps, keep_path=True)
     Z_N = path[-1]
     with np.errstate(over="ignore", invalid="ignore"):
         loss = float(np.sum((targets - Z_N) ** 2))
-        adjoint = -2.0 * (targets - Z_N)          # ψ_N = ∂T/∂z_N, one row per image
-        adjoint_sum = np.zeros_like(adjoint)      # S = Σ_n ψ_{n+1}
-        outer = np.zeros((W.shape[0], W.shape[0]))  # P = Σ_n Σ_i z_n ψ_{n+1}ᵀ
+        adjoint = -2.0 * (targets - Z_N)          # ψ⁽ᴺ⁾ = ∂T/∂z⁽ᴺ⁾, one row per image
+        adjoint_sum = np.zeros_like(adjoint)      # Σ_n ψ⁽ⁿ⁺¹⁾
+        outer = np.zeros((W.shape[0], W.shape[0]))  # Σ_n Σ_i z⁽ⁿ⁾ψ⁽ⁿ⁺¹⁾ᵀ
         for n in range(n_steps - 1, -1, -1):
-            # here `adjoint` holds ψ_{n+1}; step n used z_n = path[n]
+            # here `adjoint` holds ψ⁽ⁿ⁺¹⁾; step n used z⁽ⁿ⁾ = path[n]
             adjoint_sum += adjoint
             outer += path[n].T @ adjoint
-            adjoint = adjoint @ A                 # ψ_n = (I − 2αWWᵀ) ψ_{n+1}, A symmetric
-        # Σ_n [ψ_{n+1} r_nᵀ − z_n ψ_{n+1}ᵀ W] with r_n = x − Wᵀz_n, summed over images:
-        # Sᵀ X − Pᵀ W − P W
+            adjoint = adjoint @ step_matrix                 # ψ⁽ⁿ⁾ = (I − 2αWWᵀ) ψ⁽ⁿ⁺¹⁾, symmetric
+        # Σ_n [ψ⁽ⁿ⁺¹⁾ r⁽ⁿ⁾ᵀ − z⁽ⁿ⁾ ψ⁽ⁿ⁺¹⁾ᵀ W] with r⁽ⁿ⁾ = x − Wᵀz⁽ⁿ⁾, summed over images:
+        # adjoint_sumᵀ X − (outer + outerᵀ) W
         gradient = 2.0 * alpha * (adjoint_sum.T @ X - (outer + outer.T) @ W)
     return loss, gradient
 
 
 def training_gradient(W, X, labels, alpha, n_steps):
-    """T(W) and ∂T/∂W = 2α Σᵢ Σₙ (ψ_{n+1} r_nᵀ − z_n ψ_{n+1}ᵀ W), ψ_n = (I − 2αWWᵀ) ψ_{n+1}, ψ_N = −2(t − z_N), r_n = x − Wᵀz_n.
+    """T(W) and ∂T/∂W = 2α Σᵢ Σₙ (ψ⁽ⁿ⁺¹⁾ r⁽ⁿ⁾ᵀ − z⁽ⁿ⁾ ψ⁽ⁿ⁺¹⁾ᵀ W), ψ⁽ⁿ⁾ = (I − 2αWWᵀ) ψ⁽ⁿ⁺¹⁾, ψ⁽ᴺ⁾ = −2(t − z⁽ᴺ⁾), r⁽ⁿ⁾ = x − Wᵀz⁽ⁿ⁾.
     Reverse mode through the N steps, the iterates kept in memory (O(N·m·C)).
     """
     W = check_templates(W)
@@ -311,7 +311,7 @@ def training_gradient(W, X, labels, alpha, n_steps):
 
 
 def unrolled_operator(W, alpha, n_steps):
-    """The C×D matrix H_N with z_N = H_N x for every image: H_0 = 0, H_{n+1} = (I − 2αWWᵀ) H_n + 2αW."""
+    """The C×D matrix B⁽ᴺ⁾ with z⁽ᴺ⁾ = B⁽ᴺ⁾x for every image: B⁽⁰⁾ = 0, B⁽ⁿ⁺¹⁾ = (I − 2αWWᵀ)B⁽ⁿ⁾ + 2αW."""
     W = check_templates(W)
     alpha, n_steps = _check_step(alpha, n_steps)
     path, _ = _operator_steps(W, alpha, n_steps)
@@ -320,15 +320,15 @@ def unrolled_operator(W, alpha, n_steps):
 
 
 def _operator_steps(W, alpha, n_steps):
-    """H_0 … H_N (shape (N + 1, C, D)) and A = I − 2αWWᵀ."""
-    A = np.eye(W.shape[0]) - 2.0 * alpha * (W @ W.T)
+    """B⁽⁰⁾ … B⁽ᴺ⁾ (shape (N + 1, C, D)) and step_matrix = I − 2αWWᵀ."""
+    step_matrix = np.eye(W.shape[0]) - 2.0 * alpha * (W @ W.T)
     step = 2.0 * alpha * W
     path = np.empty((n_steps + 1, *W.shape))
     path[0] = 0.0
     with np.errstate(over="ignore", invalid="ignore"):
         for n in range(n_steps):
-            path[n + 1] = A @ path[n] + step
-    return path, A
+            path[n + 1] = step_matrix @ path[n] + step
+    return path, step_matrix
 
 
 class BatchStatistics(NamedTuple):
@@ -353,7 +353,7 @@ def _fast_loss_and_gradient(W, stats, alpha, n_steps):
     """T and ∂T/∂W from the batch sums: the same backward pass with the sum over images taken first.
     Two backward passes are kept on purpose: _loss_and_gradient to read, this one to train fast; a test proves them equal.
     """
-    path, A = _operator_steps(W, alpha, n_steps)
+    path, step_matrix = _operator_steps(W, alpha, n_steps)
     H_N = path[-1]
     with np.errstate(over="ignore", invalid="ignore"):
         H_xx = H_N @ stats.xx
@@ -364,7 +364,7 @@ def _fast_loss_and_gradient(W, stats, alpha, n_steps):
         for n in range(n_steps - 1, -1, -1):
             adjoint_sum += adjoint
             outer += adjoint @ path[n].T
-            adjoint = A @ adjoint
+            adjoint = step_matrix @ adjoint
         gradient = 2.0 * alpha * (adjoint_sum - (outer + outer.T) @ W)
     return loss, gradient
 

@@ -163,7 +163,7 @@ def visible_markdown(path):
 
 def stated_numbers(text):
     """Every number a text states, fractions such as 2/11 included."""
-    text = text.replace("−", "-")
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text.replace("−", "-"))  # 7,840 is one number
     numbers = [float(n) for n in re.findall(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e-?\d+)?", text)]
     numbers += [int(p) / int(q) for p, q in re.findall(r"(?<![\w.])(\d+)/(\d+)(?![\d.])", text) if int(q)]
     return numbers

@@ -95,7 +95,7 @@ CANDIDATE_ALPHAS = (0.1, 0.25, 0.5, 0.8, 1.0, 1.2)
 
 @exercise
 def check_converging_alphas(answer):
-    """Exercise 4: which of CANDIDATE_ALPHAS converge for a = 1? (|1 − 2α| < 1: 0 < α < 1.)"""
+    """Exercise 4: which of CANDIDATE_ALPHAS converge for a = 1?"""
     a = 1.0
     if isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
         return Feedback(False, "give a list of the α values that converge, e.g. [0.1, 0.25].")

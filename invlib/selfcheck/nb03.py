@@ -28,7 +28,7 @@ def _q(alpha, a):
 
 @exercise
 def check_tangent_b_step2(answer):
-    """∂g₂/∂b for the line with α = 0.1, a = 1.5: −2αa (1 + q)."""
+    """Exercise 1: ∂g₂/∂b for the line with α = 0.1, a = 1.5."""
     alpha, a = TANGENT_B["alpha"], TANGENT_B["a"]
     q, direct = _q(alpha, a), -2.0 * alpha * a
     expected = q * direct + direct

@@ -60,7 +60,7 @@ TANGENT_C, TANGENT_SIDE, TANGENT_STEPS = 10, 28, 20
 
 @exercise
 def check_forward_tangents(answer):
-    """Exercise 2: forward-mode tangents for C = 10 templates of 28×28 images (7,840)."""
+    """Exercise 2: how many forward-mode tangents training C = 10 templates of 28×28 images needs."""
     C, D = TANGENT_C, TANGENT_SIDE**2
     n = as_count(answer, "the number of tangents", "tangents")
     if isinstance(n, Feedback):

@@ -23,14 +23,14 @@ def _setup():
 
 
 def class_shares():
-    """The code of exercise 1: z_k = m_k/m, the share of class k among the m training images."""
+    """The code of exercise 1, computed from the training labels."""
     labels_train = data.digits().labels_train
     return np.bincount(labels_train, minlength=10) / labels_train.size
 
 
 @exercise
 def check_average_code(answer):
-    """Exercise 1: z with Wᵀz = the mean of all training images, for the class means (z_k = m_k/m)."""
+    """Exercise 1: the code z with Wᵀz = the mean of all training images, for the class means."""
     digits = data.digits()
     W_means, X_train = digits.W_means, digits.X_train
     C, D = W_means.shape

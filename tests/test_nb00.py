@@ -38,7 +38,7 @@ def test_the_right_counts_are_what_sympy_finds():
         ((3, 1, 0), "how many real solutions"),
         ((2, 2, 0), "+0 and -0 are the same number"),
         ((2, 0, 0), "which y has y² = 0"),
-        ((2, 1, 2), "±i, which are not real numbers"),
+        ((2, 1, 2), "±√−1, which are not real numbers"),
         ((2, 1, 1), "can the square of a real number be negative"),
         (([2, -2], 1, 0), "a count (a whole number), not the causes themselves"),
         ((2.5, 1, 0), "whole number"),

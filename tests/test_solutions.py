@@ -171,14 +171,17 @@ def stated_numbers(text):
 
 @pytest.mark.parametrize("number", NUMBERS)
 def test_a_checks_help_gives_no_answer_away(number):
-    """Shift+Tab on a check (or help()) shows its docstring and its module's: neither may state
-    an answer that the exercise's prompt does not already show."""
+    """Shift+Tab on a check (or help(), or the website's page of the module) shows the docstrings
+    of the check, its helpers and its module: none may state an answer that the exercise's prompt
+    does not already show."""
     path = next(NOTEBOOKS.glob(f"{number}-*.ipynb"))
     prompt = stated_numbers(visible_markdown(path))
     leaks = []
     for check, answer in importlib.import_module(f"test_nb{number}").SOLUTIONS:
         module = importlib.import_module(check.__module__)
-        help_text = (check.__doc__ or "") + "\n" + (module.__doc__ or "")
+        functions = [f for f in vars(module).values()
+                     if callable(f) and getattr(f, "__module__", None) == module.__name__]
+        help_text = "\n".join([module.__doc__ or ""] + [f.__doc__ or "" for f in functions])
         for value in answer:
             if isinstance(value, (bool, str)) or not isinstance(value, (int, float, np.number)):
                 continue

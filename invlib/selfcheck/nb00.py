@@ -51,7 +51,7 @@ def check_number_of_causes(causes_of_4, causes_of_0, causes_of_minus_1):
         return Feedback(False, f"causes_of_0 = {n0}: which y has y² = 0?")
     if n_minus_1 != 0:
         if n_minus_1 == 2:
-            return Feedback(False, "causes_of_minus_1: the solutions of y² = -1 are ±i, which "
+            return Feedback(False, "causes_of_minus_1: the solutions of y² = -1 are ±√−1, which "
                                    "are not real numbers; no real y gives x = -1.")
         return Feedback(False, f"causes_of_minus_1 = {n_minus_1}: can the square of a real "
                                "number be negative?")

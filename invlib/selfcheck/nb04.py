@@ -26,7 +26,7 @@ LOSS_Y0, LOSS_ALPHA, LOSS_STEPS = 0.0, 0.05, 1
 
 
 def expected_training_loss():
-    """T(θ) of exercise 1, from invlib.training_loss (0.72)."""
+    """T(θ) of exercise 1, from invlib.training_loss."""
     return training.training_loss(Line(), LOSS_THETA, LOSS_X, LOSS_Y, LOSS_Y0, LOSS_ALPHA,
                                   LOSS_STEPS)
 
@@ -65,7 +65,7 @@ _WORDS = {"positive": 1, "+": 1, "pos": 1, "plus": 1, "up": 1,
 
 
 def expected_dT_db():
-    """∂T/∂b of exercise 2, from invlib.training_gradient (−10/9 ≈ −1.11)."""
+    """∂T/∂b of exercise 2, from invlib.training_gradient."""
     problem = data.original_problem()
     _, gradient = training.training_gradient(Line(), SIGN_THETA, problem.x, problem.y,
                                              problem.y0_training, problem.alpha,
@@ -118,7 +118,7 @@ SLOPE_ALPHA, SLOPE_A, SLOPE_STEPS = 0.1, 2.0, 3
 
 
 def expected_slope():
-    """∂h/∂x of exercise 3, measured on invlib.unroll ((1 − q^N)/a = 0.496)."""
+    """∂h/∂x of exercise 3, measured on invlib.unroll."""
     theta, steps = (SLOPE_A, 0.0), SLOPE_STEPS
     h_low, _ = inversion.unroll(Line(), theta, 0.0, 0.0, SLOPE_ALPHA, steps)
     h_high, _ = inversion.unroll(Line(), theta, 1.0, 0.0, SLOPE_ALPHA, steps)

@@ -31,7 +31,7 @@ BIAS_A, BIAS_NOISE, BIAS_VAR_Y = 0.5, 0.3, 3.0
 
 
 def expected_biased_slope():
-    """a + σ²/(aV) for exercise 1 (0.56), from invlib.regression.slope_limits."""
+    """The limit of exercise 1, from invlib.regression.slope_limits."""
     return regression.slope_limits(BIAS_A, BIAS_NOISE, BIAS_VAR_Y, "x")[0]
 
 

@@ -88,7 +88,7 @@ def check_best_plain_alpha(answer):
 
 @exercise
 def check_plain_rate(answer):
-    """Exercise 2: the worst rate of α = 0.1 over a in [1, 3]."""
+    """Exercise 2: the worst rate of exercise 1's α over a in [1, 3]."""
     slope_ratio = A_MAX / A_MIN
     hints = [
         (POLYAK_RATE, f"{POLYAK_RATE:g} is heavy ball's rate with Polyak's parameters, "

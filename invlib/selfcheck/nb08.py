@@ -23,7 +23,7 @@ TRUE_LOSS_STEPS = 8
 
 
 def expected_true_loss():
-    """T(θ_true) on the original data with N = 8: q^(2N) Σᵢ (g₀ − yᵢ)² ≈ 8.46·10⁻³."""
+    """T(θ_true) on the original data with N = 8, from invlib.training_loss."""
     p = data.original_problem()
     return training.training_loss(Line(), p.theta_true, p.x, p.y, p.y0_training, p.alpha,
                                   TRUE_LOSS_STEPS)
@@ -70,7 +70,7 @@ def spurious_root():
 
 
 def expected_spurious_b():
-    """b with q^N g₀ − s(a_sp)·b = 2, i.e. b = 2q^N g₀ − 4 ≈ −0.5351."""
+    """The b of exercise 2, from invlib.line."""
     p = data.original_problem()
     return float(line.zero_loss_theta(spurious_root(), p.y0_training, p.alpha,
                                             p.n_steps)[1])
@@ -115,7 +115,7 @@ def stable_roots(n_steps, alpha=SMALLEST_ALPHA):
 
 
 def expected_smallest_steps():
-    """The smallest N with a root of s(a) = 1/2 where |q| < 1 (6 for α = 0.05)."""
+    """The smallest N with a root of s(a) = 1/2 where |q| < 1 ."""
     for n in range(1, SEARCH_STEPS + 1):
         if stable_roots(n).size:
             return n

@@ -60,7 +60,7 @@ IMPLICIT_THETA, IMPLICIT_X = (2.0, -4.0), 1.0
 
 
 def expected_implicit_gradient():
-    """dy*/da of exercise 2, from invlib.implicit_gradient at y* (−1.25)."""
+    """dy*/da of exercise 2, from invlib.implicit_gradient at y*."""
     a, b = IMPLICIT_THETA
     y_star = (IMPLICIT_X - b) / a
     return float(inversion.implicit_gradient(Line(), IMPLICIT_THETA, IMPLICIT_X, y_star)[0])
@@ -94,7 +94,7 @@ RATIO_ALPHA, RATIO_THETA = 0.02, (3.0, -4.0)
 
 
 def expected_one_step_ratio():
-    """(one-step estimate of ∂y*/∂b) / (∂y*/∂b) of exercise 3: 1 − q = 2αa² = 0.36."""
+    """(one-step estimate of ∂y*/∂b) / (∂y*/∂b) of exercise 3, from invlib.gradients."""
     one_step = gradients.one_step_gradient(Line(), RATIO_THETA, 0.0, 2.0, RATIO_ALPHA)[1]
     exact = inversion.implicit_gradient(Line(), RATIO_THETA, 0.0, 2.0)[1]
     return float(one_step / exact)

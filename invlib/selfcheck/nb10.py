@@ -21,7 +21,7 @@ def class_medians():
 
 
 def expected_stability_limit():
-    """1/λ_max(WWᵀ) for the class medians of the training split (about 0.00914)."""
+    """1/λ_max(WWᵀ) for the class medians of the training split."""
     return templates.stability_limit(class_medians())
 
 
@@ -108,7 +108,7 @@ def _one_step_counts():
 
 
 def expected_one_step_accuracy():
-    """The training accuracy of the example templates with N = 1 at α = 0.001 (720/1347 ≈ 0.535)."""
+    """The training accuracy of the example templates with N = 1 at α = 0.001."""
     right, _, total, _, _ = _one_step_counts()
     return right / total
 

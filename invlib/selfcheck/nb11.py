@@ -85,7 +85,7 @@ def walk_ends():
 
 
 def switch_point(W):
-    """η* with z₃(η*) = z₈(η*) on the walk z(η) = (1 − η) z_A + η z_B between the codes under W:
+    """η* with z₃(η*) = z₈(η*) on the walk z(η) = (1 − η) zᴬ + η zᴮ between the codes under W:
     η* = ζ_A/(ζ_A − ζ_B), ζ = z₃ − z₈."""
     X_test, _, _, _ = _setup()
     three, eight = walk_ends()
@@ -96,7 +96,7 @@ def switch_point(W):
 
 
 def expected_switch_point():
-    """η* for the class-mean templates (about 0.620; section 4's trained templates give 0.542)."""
+    """η* for the class-mean templates (section 4's trained templates give 0.542)."""
     return switch_point(_setup()[2])
 
 
@@ -112,7 +112,7 @@ def check_switch_point(answer):
                                "1 (the 8).")
     hints = [
         (0.5, "η = 1/2 would be right only if the 3 were as sure of being a 3 as the 8 is of "
-              "being an 8. Solve z₃(η) = z₈(η) with z(η) = (1 − η) z_A + η z_B."),
+              "being an 8. Solve z₃(η) = z₈(η) with z(η) = (1 − η) zᴬ + η zᴮ."),
         (1.0 - expected, "That is the distance from the 8's end; η counts from the 3 (η = 0)."),
         (switch_point(_setup()[3]), "That is η* for the trained templates, the walk of "
                                     "section 4; the exercise takes the codes under the class "

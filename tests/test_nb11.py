@@ -117,7 +117,7 @@ def test_latent_messages(fresh_latent):
 
 def test_exercise_expected_values():
     assert abs(nb11.expected_switch_point() - 0.6198) < 5e-4
-    assert abs(nb11.switch_point(data.digits().W_trained) - 0.5417) < 5e-4  # section 4's walk
+    assert abs(nb11._switch_point(data.digits().W_trained) - 0.5417) < 5e-4  # section 4's walk
     assert nb11.rebuilt_better(20) == 421 and nb11.rebuilt_better(None) == 22
     three, eight = nb11.walk_ends()
     labels_test = data.digits().labels_test
@@ -125,7 +125,7 @@ def test_exercise_expected_values():
 
 
 @pytest.mark.parametrize("answer, ok, words", [
-    (nb11.class_shares(), True, "each class mean"),
+    (nb11._class_shares(), True, "each class mean"),
     (list(np.bincount(data.digits().labels_train) / 1347), True, "only such code"),
     (np.bincount(data.digits().labels_train), False, "class sizes"),
     (np.full(10, 0.1), False, "not equally large"),
@@ -146,7 +146,7 @@ def test_exercise_switch_point():
     right = nb11.expected_switch_point()
     assert nb11.check_switch_point(right)
     assert nb11.check_switch_point(round(right, 3))
-    trained_t = nb11.switch_point(nb11._setup()[3])
+    trained_t = nb11._switch_point(nb11._setup()[3])
     for answer, words in [(0.5, "η = 1/2"), (1 - right, "8's end"), (trained_t, "trained templates"),
                           (1.2, "off the walk"), (0.9, "too large"), ("half", "single number")]:
         feedback = nb11.check_switch_point(answer)
@@ -217,7 +217,7 @@ def test_numbers_quoted_in_the_solutions():
     assert np.linalg.matrix_rank(W_means) == 10
     assert abs(np.linalg.eigvalsh(W_means @ W_means.T)[0] - 0.33) < 0.005
     assert abs(nb11.expected_switch_point() - 0.62) < 0.005
-    assert abs(nb11.switch_point(digits.W_trained) - 0.54) < 0.005
+    assert abs(nb11._switch_point(digits.W_trained) - 0.54) < 0.005
     three, eight = nb11.walk_ends()
     z_A = templates.invert(digits.W_means, digits.X_test[three], 0.005, 20)
     z_B = templates.invert(digits.W_means, digits.X_test[eight], 0.005, 20)

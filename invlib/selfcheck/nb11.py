@@ -22,7 +22,7 @@ def _setup():
 # --- Exercise 1: the code of the mean training image ---
 
 
-def class_shares():
+def _class_shares():
     """The code of exercise 1, computed from the training labels."""
     labels_train = data.digits().labels_train
     return np.bincount(labels_train, minlength=10) / labels_train.size
@@ -49,7 +49,7 @@ def check_average_code(answer):
         return Feedback(False, "The code should hold finite numbers.")
     target = X_train.mean(axis=0)
     image = templates.generate(W_means, z)
-    shares = class_shares()
+    shares = _class_shares()
     if np.allclose(image, target, rtol=0, atol=1e-9):
         return Feedback(True, "z_k = m_k/m, the share of class k among the training images: "
                               "the mean of all images is Σ_k (m_k/m) w_k, each class mean "
@@ -84,9 +84,8 @@ def walk_ends():
             int(np.flatnonzero((labels_test == 8) & right)[0]))
 
 
-def switch_point(W):
-    """η* with z₃(η*) = z₈(η*) on the walk z(η) = (1 − η) zᴬ + η zᴮ between the codes under W:
-    η* = ζ_A/(ζ_A − ζ_B), ζ = z₃ − z₈."""
+def _switch_point(W):
+    """η* of exercise 2 for the templates W (the walk between the codes zᴬ, zᴮ under W)."""
     X_test, _, _, _ = _setup()
     three, eight = walk_ends()
     z_a = templates.invert(W, X_test[three], ALPHA, N_STEPS)
@@ -97,7 +96,7 @@ def switch_point(W):
 
 def expected_switch_point():
     """η* for the class-mean templates (section 4's trained templates give 0.542)."""
-    return switch_point(_setup()[2])
+    return _switch_point(_setup()[2])
 
 
 @exercise
@@ -114,7 +113,7 @@ def check_switch_point(answer):
         (0.5, "η = 1/2 would be right only if the 3 were as sure of being a 3 as the 8 is of "
               "being an 8. Solve z₃(η) = z₈(η) with z(η) = (1 − η) zᴬ + η zᴮ."),
         (1.0 - expected, "That is the distance from the 8's end; η counts from the 3 (η = 0)."),
-        (switch_point(_setup()[3]), "That is η* for the trained templates, the walk of "
+        (_switch_point(_setup()[3]), "That is η* for the trained templates, the walk of "
                                     "section 4; the exercise takes the codes under the class "
                                     "means, W_means."),
     ]

@@ -8,7 +8,7 @@ from invlib import widgets
 from invlib.dashboards import nb01 as panel
 from invlib.selfcheck import nb01
 
-from dashboard_checks import assert_shown
+from dashboard_checks import assert_shown, check_every_corner
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +55,7 @@ def test_sliders_keep_away_from_a_zero(dashboard):
 
 
 def test_every_corner(dashboard):
-    corners = list(dashboard.corners())
-    assert len(corners) == 2 ** 4
-    messages = [check_setting(dashboard, corner) for corner in corners]
+    messages = check_every_corner(dashboard, check_setting, 2**4)
     # a = 0.05 with x − b = ±10 puts y* at ±200: off the plot, and said so.
     assert any("outside the plotted range" in m for m in messages)
 

@@ -8,7 +8,8 @@ from invlib import widgets
 from invlib.dashboards import nb02 as panel
 from invlib.selfcheck import nb02
 
-from dashboard_checks import assert_shown
+from dashboard_checks import (assert_shown, check_every_corner, check_random_settings,
+                              line_steps_diverge)
 
 
 @pytest.fixture(scope="module")
@@ -16,15 +17,10 @@ def dashboard():
     return panel.descent_dashboard()
 
 
-def expects_message(values):
-    """The rule the dashboard implements: a message exactly when α ≥ 1/a²."""
-    return values["alpha"] * values["a"] ** 2 >= 1.0 - panel.EDGE
-
-
 def check_setting(dashboard, values):
     message = dashboard.update(**values)
     assert_shown(dashboard, values)
-    assert bool(message) == expects_message(values), (values, message)
+    assert bool(message) == line_steps_diverge(values, panel.EDGE), (values, message)
     if message:
         assert "1/a²" in message and f"{values['alpha']:.3f}" in message
     for line in dashboard.animated[:4]:  # drawn coordinates stay of a sensible size
@@ -42,15 +38,11 @@ def test_defaults_are_the_original_example(dashboard):
 
 
 def test_every_corner(dashboard):
-    corners = list(dashboard.corners())
-    assert len(corners) == 2**4
-    for corner in corners:
-        check_setting(dashboard, corner)
+    check_every_corner(dashboard, check_setting, 2**4)
 
 
 def test_random_interior_points(dashboard):
-    for values in dashboard.random_settings(20, seed=2):
-        check_setting(dashboard, values)
+    check_random_settings(dashboard, check_setting, 20, seed=2)
 
 
 @pytest.mark.parametrize("alpha, kind", [(0.05, ""), (0.125, ""), (0.2, ""),

@@ -10,7 +10,7 @@ from invlib import regression
 from invlib.dashboards import nb05 as panel
 from invlib.selfcheck import nb05
 
-from dashboard_checks import assert_shown
+from dashboard_checks import assert_shown, check_every_corner
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +49,8 @@ def test_defaults(dashboard):
 
 
 def test_every_corner(dashboard):
-    corners = list(dashboard.corners())
-    assert len(corners) == 2**3
-    assert {corner["noise_in"] for corner in corners} == {"x", "y"}
-    for corner in corners:
-        check_setting(dashboard, corner)
+    assert {corner["noise_in"] for corner in dashboard.corners()} == {"x", "y"}
+    check_every_corner(dashboard, check_setting, 2**3)
 
 
 def test_random_interior_points(dashboard):

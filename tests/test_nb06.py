@@ -12,7 +12,7 @@ from invlib import linear, widgets
 from invlib.dashboards import nb06 as panel
 from invlib.selfcheck import nb06
 
-from dashboard_checks import assert_shown
+from dashboard_checks import assert_shown, check_every_corner, check_random_settings
 
 NOTEBOOK = pathlib.Path(__file__).resolve().parents[1] / "notebooks" / "06-regularisation.ipynb"
 
@@ -47,15 +47,11 @@ def check_setting(dashboard, values):
 
 
 def test_every_corner(dashboard):
-    corners = list(dashboard.corners())
-    assert len(corners) == 2**4
-    for corner in corners:
-        check_setting(dashboard, corner)
+    check_every_corner(dashboard, check_setting, 2**4)
 
 
 def test_random_interior_points(dashboard):
-    for values in dashboard.random_settings(25, seed=6):
-        check_setting(dashboard, values)
+    check_random_settings(dashboard, check_setting, 25, seed=6)
 
 
 def test_defaults_show_the_lessons_numbers(dashboard):

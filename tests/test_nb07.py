@@ -12,7 +12,7 @@ from invlib import rates, selfcheck, widgets
 from invlib.dashboards import nb07 as panel
 from invlib.selfcheck import nb07
 
-from dashboard_checks import assert_shown
+from dashboard_checks import assert_shown, check_every_corner, check_random_settings
 
 LINE = invlib.Line()
 
@@ -80,17 +80,12 @@ def test_defaults(dashboard):
 
 def test_every_corner_renders_the_widget_frame(dashboard):
     """At every corner: finite data, the right message, and the JPEG frame the widget shows."""
-    corners = list(dashboard.corners())
-    assert len(corners) == 2**4
-    for corner in corners:
-        check_setting(dashboard, corner)
+    check_every_corner(dashboard, check_setting, 2**4)
 
 
 def test_random_interior_points(dashboard):
-    settings = list(dashboard.random_settings(20, seed=6))
-    assert len(settings) == 20 and all(isinstance(s["n_steps"], int) for s in settings)
-    for values in settings:
-        check_setting(dashboard, values)
+    assert all(isinstance(s["n_steps"], int) for s in dashboard.random_settings(20, seed=6))
+    check_random_settings(dashboard, check_setting, 20, seed=6)
 
 
 def test_messages(dashboard):

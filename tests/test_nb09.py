@@ -8,7 +8,7 @@ from invlib import widgets
 from invlib.dashboards import nb09 as panel
 from invlib.selfcheck import nb09
 
-from dashboard_checks import assert_shown
+from dashboard_checks import assert_shown, check_every_corner, line_steps_diverge
 
 from test_gradients import Y0  # noqa: E402  (the original seeded start, as in the core tests)
 
@@ -23,14 +23,10 @@ def dashboard():
     return panel.gradients_dashboard()
 
 
-def expects_message(values):
-    return values["alpha"] * values["a"] ** 2 >= 1.0 - panel.EDGE
-
-
 def check_setting(dashboard, values):
     message = dashboard.update(**values)
     assert_shown(dashboard, values)
-    assert bool(message) == expects_message(values), (values, message)
+    assert bool(message) == line_steps_diverge(values, panel.EDGE), (values, message)
     lines = dashboard.animated[:3]
     if message:
         assert "1/a²" in message and f"{values['alpha']:.3f}" in message
@@ -65,10 +61,7 @@ def test_defaults_fill_the_window(dashboard):
 
 
 def test_every_corner(dashboard):
-    corners = list(dashboard.corners())
-    assert len(corners) == 2**3
-    for corner in corners:
-        check_setting(dashboard, corner)
+    check_every_corner(dashboard, check_setting, 2**3)
 
 
 def test_random_interior_points(dashboard):

@@ -238,3 +238,24 @@ SOLUTIONS = [
     (nb11.check_better_rebuilt, (421,)),
     (nb11.check_round_trip, (rebuild,)),
 ]
+
+
+@pytest.mark.parametrize("which", ["means", "trained"])
+def test_the_switch_point_formula_against_inverting_the_mixed_images(which):
+    """η* = ζ_A/(ζ_A − ζ_B) uses that N steps are linear in x, so the code of the mixed image
+    (1 − η)x_A + ηx_B is the mixed code. Independently: invert the mixed images themselves and
+    bisect for the η where the predicted class turns from 3 to 8."""
+    digits = data.digits()
+    W = digits.W_means if which == "means" else digits.W_trained
+    three, eight = nb11.walk_ends()
+    x_a, x_b = digits.X_test[three], digits.X_test[eight]
+
+    def predicted(eta):
+        return int(templates.predict(W, (1 - eta) * x_a + eta * x_b, nb11.ALPHA, nb11.N_STEPS))
+
+    low, high = 0.0, 1.0
+    assert (predicted(low), predicted(high)) == (3, 8)
+    for _ in range(40):
+        middle = (low + high) / 2
+        low, high = (middle, high) if predicted(middle) == 3 else (low, middle)
+    assert abs(nb11._switch_point(W) - low) < 1e-9

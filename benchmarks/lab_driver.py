@@ -158,19 +158,28 @@ def cell_errors(page):
 
 
 def dashboards(page):
-    """The dashboards on the page: each a dict of its image and slider handles."""
-    boxes = page.locator(".widget-vbox:has(> .widget-image)")
+    """The dashboards on the page: each a dict of its box, figure (the box around the image,
+    which stays while each move puts a new image in it), image, sliders, fields and status."""
+    boxes = page.locator(".widget-vbox:has(> .dashboard-figure-box)")
     found = []
     for i in range(boxes.count()):
         box = boxes.nth(i)
         found.append({
             "box": box,
-            "image": box.locator("> .widget-image").first,
+            "figure": box.locator("> .dashboard-figure-box").first,
+            "image": box.locator("> .dashboard-figure-box img").first,
             "sliders": box.locator(".widget-slider"),
             "fields": box.locator(".widget-inline-hbox input[type=number]"),
-            "status": box.locator("> .widget-html").first,
+            "status": box.locator("> .widget-html:not(.dashboard-figure-box)").first,
         })
     return found
+
+
+def first_key(dashboard, index):
+    """The arrow key that moves slider ``index`` from where it is: left when it is at its maximum."""
+    handle = dashboard["sliders"].nth(index).locator(".noUi-handle").first
+    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+    return "ArrowLeft" if at_max else "ArrowRight"
 
 
 def move_slider(page, dashboard, index, key="ArrowRight", timeout=10_000):
@@ -215,10 +224,7 @@ def interact_areas(page):
     }]
 
 
-# The live dashboards' images (ipywidgets' Image, .widget-image) are left out: ipywidgets 8.1
-# fails to render an Image that has a tooltip, its only way to carry a name; the static figure
-# shown above each dashboard carries the alt text.
-FIGURE_NAMES = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output img:not(.widget-image)'))
+FIGURE_NAMES = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output img'))
   .map(img => (img.getAttribute('alt') || img.getAttribute('title') || '').trim())"""
 
 

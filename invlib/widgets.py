@@ -5,11 +5,14 @@ function that changes the figure's artists in place (set_data) and returns a mes
 learner ('' when all is well, a sentence such as "α > 1/a²: the steps diverge" otherwise); and
 the controls, the sliders by the name of the argument they set. The tests call
 `dashboard.update(...)` at every corner of the sliders; a notebook shows the dashboard, which
-renders the figure into an image widget. Nothing is printed, so the outputs stay the same from run
+renders the figure as an <img> whose alt text says what it shows now (`description`, the
+settings, the message). Nothing is printed, so the outputs stay the same from run
 to run. Each notebook's dashboard is built in invlib.dashboards (nb01 for notebook 01, …).
 Animated artists are painted over the rest, legends included: keep legends out of their way.
 """
 
+import base64
+import html
 import io
 import itertools
 
@@ -50,8 +53,9 @@ def choice(description, options, value):
 class Dashboard:
     """Sliders, a figure redrawn in place, and a message line (see the module docstring)."""
 
-    def __init__(self, figure, update, controls, animated=()):
+    def __init__(self, figure, update, controls, animated=(), description=""):
         self.figure = figure
+        self.description = description  # what the figure shows, for its alt text
         self._update = update
         self.controls = dict(controls)
         self.animated = list(animated)
@@ -132,23 +136,38 @@ class Dashboard:
         for artist, was_visible in zip(self.animated, visible):
             artist.set_visible(was_visible)
 
+    def alt_text(self):
+        """The figure's text for a screen reader: what it shows, the settings, the message."""
+        settings = ", ".join(f"{control.description} = {_spoken(control.value)}"
+                             for control in self.controls.values())
+        return " ".join(part for part in (self.description, f"Now at {settings}.", self.message) if part)
+
+    def figure_html(self):
+        """The frame as an <img> with its alt text (what the dashboard's HTML widget shows).
+        Not an Image widget: ipywidgets 8.1 fails to show one that has a tooltip, its only name."""
+        data = base64.b64encode(self.render_frame()).decode("ascii")
+        return (f'<img class="dashboard-figure" src="data:image/jpeg;base64,{data}" '
+                f'style="max-width: 100%; height: auto" alt="{html.escape(self.alt_text())}">')
+
     def widget(self):
         """The ipywidgets view: sliders, the figure as an image, and the message line."""
         if self._widget is None:
             import ipywidgets
 
-            image = ipywidgets.Image(value=self.render_frame(), format="jpeg")
+            image = ipywidgets.HTML(self.figure_html())
+            image.add_class("dashboard-figure-box")
             status = ipywidgets.HTML(self._status_html())
 
             def on_change(_change):
                 self.message = self._update(**self.values()) or ""
-                image.value = self.render_frame()
+                image.value = self.figure_html()
                 status.value = self._status_html()
 
             for control in self.controls.values():
                 control.observe(on_change, names="value")
             rows = [_with_number_field(control) for control in self.controls.values()]
             self._widget = ipywidgets.VBox([*rows, image, status])
+            self._widget.add_class("dashboard")
         return self._widget
 
     def _status_html(self):
@@ -164,8 +183,9 @@ class Dashboard:
 
 def _with_number_field(control):
     """A slider beside a number field that shows its value and takes a typed one. The field is
-    labelled with the slider's name, so a screen reader announces it ("α, spin button, 0.05"):
-    ipywidgets 8.1 does not tie a slider's label to its handle. The kernel keeps the two
+    labelled with the slider's name, so a screen reader announces it ("α, spin button, 0.05"),
+    a second named control beside the handle (which dashboard-support/ names in the browser,
+    ipywidgets 8.1 does not). The kernel keeps the two
     together and rounds the field to the slider's step (the browser's sums give 0.04999…)."""
     import ipywidgets
 
@@ -192,6 +212,13 @@ def _with_number_field(control):
     control.observe(show_slider_value, names="value")
     field.observe(take_typed_value, names="value")
     return ipywidgets.HBox([control, field])
+
+
+def _spoken(value):
+    """A setting as a screen reader should hear it: 0.05, not 0.049999999999999996."""
+    if isinstance(value, float):
+        return f"{value:.6g}".replace("-", "−")
+    return str(value).replace("-", "−")
 
 
 def _extremes(control):

@@ -28,7 +28,7 @@ def pins(path, python):
     found = {}
     for line in path.read_text().splitlines():
         line = line.split(" #")[0].strip()
-        if not line or line.startswith(("#", "-")):
+        if not line or line.startswith(("#", "-", "./")):  # options, and the repository's own packages
             continue
         requirement = Requirement(line)
         if requirement.marker is None or requirement.marker.evaluate(environment):
@@ -69,7 +69,9 @@ def test_binder_configuration_builds_offline():
     assert "conda environment for python=3.11" in dockerfile, "runtime.txt should select Python 3.11"
     # postBuild installs invlib, which needs the repository: it must run after the copy.
     assert dockerfile.index("COPY --chown") < dockerfile.rindex("./binder/postBuild")
-    assert "pip install --no-deps -e ." in (ROOT / "binder" / "postBuild").read_text()
+    post_build = (ROOT / "binder" / "postBuild").read_text()
+    assert "pip install --no-deps -e ." in post_build
+    assert "pip install --no-deps ./dashboard-support" in post_build
 
 
 def test_every_notebook_uses_the_same_kernel_and_is_executed():

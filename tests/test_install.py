@@ -33,11 +33,12 @@ UNREACHABLE = re.compile(r"dns error|[Cc]onnect|timed out|[Nn]etwork is unreacha
 
 
 def requirement_lines(path):
-    """The lines of a requirements file with `-r` includes expanded and local `-e` lines left out."""
+    """The lines of a requirements file with `-r` includes expanded and the repository's own
+    packages (`-e .`, `./dashboard-support`) left out."""
     for line in path.read_text().splitlines():
         if line.startswith("-r "):
             yield from requirement_lines(path.parent / line[3:].strip())
-        elif line.strip() and not line.startswith(("#", "-e ")):
+        elif line.strip() and not line.startswith(("#", "-e ", "./")):
             yield line
 
 

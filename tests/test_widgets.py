@@ -34,9 +34,9 @@ def test_a_slider_move_does_not_redraw_the_whole_figure(name, monkeypatch):
 
 @pytest.mark.parametrize("name", BUILDERS)
 def test_every_slider_has_a_named_number_field_that_follows_it(name):
-    """The field is what a screen reader announces (ipywidgets 8.1 leaves the slider's handle
-    unnamed): it carries the slider's name, shows its value rounded to the step, and a value
-    typed into it moves the slider and redraws the figure once."""
+    """The field is a second control a screen reader names (the handle is named by
+    dashboard-support/ in the browser): it carries the slider's name, shows its value rounded
+    to the step, and a value typed into it moves the slider and redraws the figure once."""
     import ipywidgets
 
     board = BUILDERS[name]()
@@ -56,3 +56,37 @@ def test_every_slider_has_a_named_number_field_that_follows_it(name):
         field.value = typed
         assert slider.value == pytest.approx(typed) and field.value == pytest.approx(typed)
         assert len(redraws) == 1, f"{name}: {slider.description}: {len(redraws)} redraws"
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_the_live_figure_tells_a_screen_reader_what_it_shows_now(name):
+    """The figure is an <img> whose alt text says what the figure shows, every setting by its
+    control's name, and the message; it changes with the settings, and the image it carries
+    is the frame the dashboard rendered."""
+    import base64
+    import html
+    import re
+
+    board = BUILDERS[name]()
+    figure = board.widget().children[-2]
+    assert len(board.description.split()) >= 12, f"{name}: no description of the figure"
+
+    def shown():
+        match = re.fullmatch(r'<img class="dashboard-figure" src="data:image/jpeg;base64,([^"]+)" '
+                             r'style="max-width: 100%; height: auto" alt="([^"]+)">', figure.value)
+        assert match, f"{name}: the figure is not one <img> with alt text: {figure.value[:120]}"
+        return base64.b64decode(match.group(1)), html.unescape(match.group(2))
+
+    frame, alt = shown()
+    assert frame == board.render_frame() and alt.startswith(board.description)
+    for control in board.controls.values():
+        assert f"{control.description} = " in alt, f"{name}: the alt text lacks {control.description!r}"
+    alts = {alt}
+    for setting in board.random_settings(3, seed=5):
+        board.update(**setting)
+        frame, alt = shown()
+        assert frame == board.render_frame()
+        assert not re.search(r"\d{7}", alt), f"{name}: an unrounded number in {alt!r}"
+        assert board.message in alt, f"{name}: the message is not in the alt text"
+        alts.add(alt)
+    assert len(alts) > 1, f"{name}: the alt text does not follow the settings"

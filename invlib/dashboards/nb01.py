@@ -132,4 +132,8 @@ def landscape_dashboard(a=2.0, b=-4.0, x=0.0, noise=0.0, seed=NOISE_SEED,
     # No moving text: drawing a fresh string costs 10–20 ms a frame, the lines ~2 ms.
     animated = [forward, level_clean, level_noisy, crossing, loss_noisy, loss_clean, star_clean,
                 star_noisy]
-    return widgets.Dashboard(figure, update, controls, animated=animated)
+    return widgets.Dashboard(
+        figure, update, controls, animated=animated,
+        description="Two panels. On top, the line f(y) = a·y + b against the latent y, with the "
+                    "levels x and x_obs and where the line crosses x_obs. Below, the losses L(y) "
+                    "for x_obs and for the noise-free x, with their minima y*_obs and y*.")

@@ -120,5 +120,8 @@ def descent_dashboard(alpha=0.05, n_steps=20, y0=None, a=2.0):
         "y0": widgets.float_slider("start g₀", -5.0, 9.0, 0.1, y0),
         "a": widgets.float_slider("slope a", 1.0, 3.0, 0.05, a),
     }
-    return widgets.Dashboard(figure, update, controls,
-                             animated=[landscape, optimum, path, curve, info])
+    return widgets.Dashboard(
+        figure, update, controls, animated=[landscape, optimum, path, curve, info],
+        description="Two panels. On top, the loss L(y) against the latent y, with the minimiser "
+                    "y* and the iterates g_n of gradient descent from the start g₀. Below, the "
+                    "loss at each step n on a log scale.")

@@ -128,5 +128,9 @@ def training_dashboard(alpha=0.05, beta=0.005, n_steps=20, noise=0.0, n_epochs=1
         "n_epochs": widgets.int_slider("epochs", *EPOCHS_RANGE, n_epochs, step=50),
     }
     controls["n_epochs"].continuous_update = False  # heavy settings run on release
-    return widgets.Dashboard(figure, update, controls,
-                             animated=[curve, floor_line, model_line, predictions, points, info])
+    return widgets.Dashboard(
+        figure, update, controls,
+        animated=[curve, floor_line, model_line, predictions, points, info],
+        description="Two panels. On top, the training loss T per epoch on a log scale. Below, "
+                    "the data points, the true line and the trained line, with the trained "
+                    "model's predictions.")

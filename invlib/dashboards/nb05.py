@@ -120,4 +120,7 @@ def noise_dashboard(noise=1.0, n_samples=50, noise_in="x"):
         figure, update, controls,
         animated=[points, classical_line, trained_line, info, trained_limit, classical_limit,
                   trained_mark, classical_mark],
+        description="Two panels. On top, the noisy data, the true line, the classical fitted "
+                    "line and the trained line. Below, the limits of the two fitted slopes "
+                    "against the noise level σ, with this data set's slopes as markers.",
     )

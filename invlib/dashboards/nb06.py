@@ -145,4 +145,8 @@ def regularisation_dashboard(noise=0.01, n_steps=12, log_gamma=-1.7, alpha_fract
     return widgets.Dashboard(
         figure, update, controls,
         animated=[observed, landweber_line, tikhonov_line, curve, tikhonov_level, stop_line,
-                  marker, info])
+                  marker, info],
+        description="Two panels. Left, the truth y, the observation x, Landweber's iterate g_N "
+                    "and Tikhonov's solution y_γ against the position ξ. Right, the error "
+                    "‖g_N − y‖ against N on log scales, with the current N marked, the "
+                    "discrepancy stop, and Tikhonov's error as a level line.")

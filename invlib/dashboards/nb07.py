@@ -154,4 +154,7 @@ def momentum_dashboard(alpha=0.05, momentum=0.7, n_steps=150, a=0.5, y0=None):
         figure, update, controls,
         animated=[plain_path, heavy_path, plain_error, heavy_error, plain_rate_line,
                   heavy_rate_line, info],
+        description="Two panels. On top, the iterates g_n of plain gradient descent and of the "
+                    "heavy ball against the step n, with the answer y*. Below, their errors "
+                    "|g_n − y*| on a log scale, with the rates each should follow.",
     )

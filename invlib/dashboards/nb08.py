@@ -176,5 +176,9 @@ def truncation_dashboard(n_steps=20, alpha=0.05, a0=3.4, beta=0.005):
         "beta": widgets.float_slider("learning rate β", *BETA_RANGE, 0.0005, beta,
                                      readout_format=".4f"),
     }
-    return widgets.Dashboard(figure, update, controls,
-                             animated=[unstable, *moving, numbers])
+    return widgets.Dashboard(
+        figure, update, controls, animated=[unstable, *moving, numbers],
+        description="Three panels. Top left, the slope s(a) of the N-step prediction against "
+                    "the model's slope a, with its crossings of ½ and the training path of a. "
+                    "Top right, the training loss T per epoch on a log scale. Below, the "
+                    "trained prediction against the observation x, with the data.")

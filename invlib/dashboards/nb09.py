@@ -119,4 +119,7 @@ def gradients_dashboard(alpha=0.24, n_steps=100, a=2.0):
         "n_steps": widgets.int_slider("steps N", *STEPS_RANGE, n_steps),
         "a": widgets.float_slider("slope a", *A_RANGE, 0.05, a),
     }
-    return widgets.Dashboard(figure, update, controls, animated=[*lines.values(), peak, info])
+    return widgets.Dashboard(
+        figure, update, controls, animated=[*lines.values(), peak, info],
+        description="The errors of the unrolled, implicit and one-step gradients against the "
+                    "step n on a log scale, with the peak n* of the unrolled error marked.")

@@ -118,5 +118,9 @@ def digits_dashboard(alpha=data.Digits.alpha, n_steps=data.Digits.n_steps, W=Non
                                       readout_format=".4f"),
         "n_steps": widgets.int_slider("inversion steps N", *STEPS_RANGE, n_steps),
     }
-    return widgets.Dashboard(figure, update, controls,
-                             animated=[curve, curve_means, marker, headline, matrix])
+    return widgets.Dashboard(
+        figure, update, controls, animated=[curve, curve_means, marker, headline, matrix],
+        description="Two panels. Left, the test accuracy against the number of steps N for the "
+                    "trained templates and for the class means, with the current N marked. "
+                    "Right, the trained templates' mistakes: counts of each true class against "
+                    "each predicted class.")

@@ -81,4 +81,7 @@ def latent_dashboard(code=None, W_trained=None):
                                       float(code[k]), readout_format=".2f")
         for k in range(C)
     }
-    return widgets.Dashboard(figure, update, controls, animated=[*bars, *pictures])
+    return widgets.Dashboard(
+        figure, update, controls, animated=[*bars, *pictures],
+        description="The code z as ten bars, one weight per template k, and the two images "
+                    "Wᵀz that it generates: from the class means and from the trained templates.")

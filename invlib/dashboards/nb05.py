@@ -48,7 +48,7 @@ def message(n_samples, noise, s):
 
 def noise_dashboard(noise=1.0, n_samples=50, noise_in="x"):
     """Sliders σ and m, buttons for where the noise goes; the data, the truth, the classical and
-    the trained line (left) and the fitted slopes against their limits (right)."""
+    the trained line (top) and the fitted slopes against their limits (bottom)."""
     # Stacked panels, 6 in wide (readable in a 600 px column); legends and the text sit in the
     # right margin, outside the axes, so that no setting can put data under them.
     figure, (ax_fit, ax_slope) = plots.new_figure(1, 2, width=6.0, height=2.8)
@@ -56,7 +56,7 @@ def noise_dashboard(noise=1.0, n_samples=50, noise_in="x"):
                "fontsize": 7.5}
 
     y_ends, x_ends = np.array(Y_LIMITS), np.array(X_LIMITS)
-    ax_fit.plot(y_ends, A_TRUE * y_ends + B_TRUE, color=plots.COLORS["truth"],
+    ax_fit.plot(y_ends, A_TRUE * y_ends + B_TRUE, color=plots.COLORS["truth"], linestyle=":",
                 label=f"truth, a = {A_TRUE:g}")
     (classical_line,) = ax_fit.plot([], [], color=plots.COLORS["landscape"], linestyle="--",
                                     label="classical: fit x on y, invert")
@@ -74,7 +74,7 @@ def noise_dashboard(noise=1.0, n_samples=50, noise_in="x"):
     ax_fit.legend(**outside)
 
     sigma_grid = np.linspace(*NOISE_RANGE, 81)
-    ax_slope.axhline(A_TRUE, color=plots.COLORS["truth"], linewidth=1, label="truth")
+    ax_slope.axhline(A_TRUE, color=plots.COLORS["truth"], linewidth=1, linestyle=":", label="truth")
     (trained_limit,) = ax_slope.plot([], [], color=plots.COLORS["model"],
                                      label="trained, limit m → ∞")
     (classical_limit,) = ax_slope.plot([], [], color=plots.COLORS["landscape"], linestyle="--",

@@ -80,7 +80,7 @@ def descent_dashboard(alpha=0.05, n_steps=20, y0=None, a=2.0):
                              color=plots.COLORS["path"], marker="o", markersize=3)
     ax_loss.set_xlim(-0.5, 40.5)
     ax_loss.set_ylim(*STEP_LOSS_LIMITS)
-    ax_loss.grid(True, which="major", alpha=0.3)
+    ax_loss.grid(True, which="major", color="0.9")
     # The numbers go in the title, above the axes, where no curve can reach at any setting.
     ax_loss.set_title(" ", fontsize=9)  # reserves the line that the text below fills
     info = ax_loss.text(0.0, 1.03, "", transform=ax_loss.transAxes, va="bottom", fontsize=9)

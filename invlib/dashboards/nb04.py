@@ -74,7 +74,7 @@ def training_dashboard(alpha=0.05, beta=0.005, n_steps=20, noise=0.0, n_epochs=1
     ax_loss.set_xlim(0, EPOCHS_RANGE[1])
     ax_loss.set_ylim(*LOSS_LIMITS)
     ax_loss.set_title("training loss", fontsize=10)
-    ax_loss.grid(True, which="major", alpha=0.3)
+    ax_loss.grid(True, which="major", color="0.9")
     ax_loss.legend(**outside)
 
     x, y = data.line_data(theta=THETA_TRUE)

@@ -62,7 +62,7 @@ def noise_dashboard(noise=1.0, n_samples=50, noise_in="x"):
                                     label="classical: fit x on y, invert")
     (trained_line,) = ax_fit.plot([], [], color=plots.COLORS["model"],
                                   label="trained (N → ∞): y on x")
-    (points,) = ax_fit.plot([], [], "o", color=plots.COLORS["data"], markersize=3, alpha=0.45,
+    (points,) = ax_fit.plot([], [], "o", color="0.5", markersize=3,  # the data colour, paled
                             label="data", zorder=1)  # under the lines, as in the frames
     info = ax_fit.text(1.02, 0.0, "", transform=ax_fit.transAxes, ha="left", va="bottom",
                        fontsize=8.5)

@@ -91,7 +91,7 @@ def regularisation_dashboard(noise=0.01, n_steps=12, log_gamma=-1.7, alpha_fract
     ax_err.set_xlabel("steps $N$")
     ax_err.set_ylabel("error")
     ax_err.set_title("error against $N$", fontsize=10)
-    ax_err.grid(True, which="major", alpha=0.3)
+    ax_err.grid(True, which="major", color="0.9")
     ax_err.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7.5)
     figure.suptitle(" ", fontsize=9)  # keeps room at the top for the moving text below
     info = figure.text(0.5, 0.985, "", ha="center", va="top", fontsize=9)

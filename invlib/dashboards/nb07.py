@@ -111,7 +111,7 @@ def momentum_dashboard(alpha=0.05, momentum=0.7, n_steps=150, a=0.5, y0=None):
     ax_error.set_xlabel("step $n$")
     ax_error.set_ylabel("error $|g_n - y^*|$")
     ax_error.set_title(r"errors; dotted: $\rho^n |e_0|$", loc="left", fontsize="medium")
-    ax_error.grid(True, which="major", alpha=0.3)
+    ax_error.grid(True, which="major", color="0.9")
     # Above the panel, right of its title: never over a curve.
     info = ax_error.text(1.0, 1.02, "", transform=ax_error.transAxes, ha="right", va="bottom",
                          fontsize=8.5)

@@ -102,7 +102,7 @@ def truncation_dashboard(n_steps=20, alpha=0.05, a0=3.4, beta=0.005):
                              color=colors["model"])
     ax_T.set_xlim(0, N_EPOCHS)
     ax_T.set_ylim(*LOSS_LIMITS)
-    ax_T.grid(True, which="major", alpha=0.3)
+    ax_T.grid(True, which="major", color="0.9")
     ax_T.set_title("training, no bounds", fontsize="medium")
 
     # Bottom left: the data, the exact inverse of the truth, the N-step prediction, and the

@@ -88,7 +88,7 @@ def gradients_dashboard(alpha=0.24, n_steps=100, a=2.0):
     ax.set_ylabel(r"error in $\partial y^*/\partial a$")
     ax.set_title(r"line $f(y) = a y - 4$, $x = 0$: three estimates of $\partial y^*/\partial a$",
                  fontsize=10)
-    ax.grid(True, which="major", alpha=0.3)
+    ax.grid(True, which="major", color="0.9")
     # Below the axes: the curves reach every corner of the window at some slider position.
     figure.legend(loc="outside lower center", ncols=2, fontsize=8)
     # Top right stays clear at the defaults: the errors there have already fallen.

@@ -70,7 +70,7 @@ def digits_dashboard(alpha=data.Digits.alpha, n_steps=data.Digits.n_steps, W=Non
     ax_acc.set_xlabel("inversion steps $N$")
     ax_acc.set_ylabel("test accuracy")
     ax_acc.set_title("accuracy on the 450 test images", fontsize=10)
-    ax_acc.grid(True, alpha=0.3)
+    ax_acc.grid(True, color="0.9")
     ax_acc.legend(loc="lower right", fontsize=7, handlelength=1.8)
     headline = ax_acc.text(0.97, 0.97, "", transform=ax_acc.transAxes, fontsize=9, ha="right",
                            va="top")  # no box: text is the slowest thing to draw

@@ -145,8 +145,8 @@ def _figure_changes(board, act):
 
 def test_a_dashboard_responds_inside_its_slide(lab):
     """Run notebook 02 in the lab, save, open the slideshow at the dashboard and use it as a
-    presenter does: drag the slider with the mouse, and step the number field with the arrow
-    keys (on the slider itself the arrow keys change slides, as everywhere in a slideshow).
+    presenter does: click the slider's track with the mouse, and step the number field with the
+    arrow keys (on the slider itself the arrow keys change slides, as everywhere in a slideshow).
 
     It works because dashboard-support/ supplies the one module the slideshow lacks for
     ipywidgets 8 (the comment in its remoteEntry.js says why). The test also checks that the
